@@ -1,0 +1,171 @@
+"""The data that flows between formcheck's stages.
+
+Stages exchange plain arrays and dataclasses, never MediaPipe objects. Shapes are checked on
+construction so a mistake shows up where it is made, not three stages later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from formcheck.pose.landmarks import NUM_LANDMARKS
+
+LEGS = ("left", "right")
+VIEWS = ("side", "front", "back", "oblique")
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """Facts about a clip, read from its container."""
+
+    path: str
+    width: int  # displayed width in pixels, after the rotation metadata is applied
+    height: int
+    fps: float  # average frame rate; frame times come from timestamps, not from this
+    frame_count: int | None  # as the container states it (may be absent or approximate)
+    duration_s: float | None
+    rotation_deg: int  # clockwise rotation applied to display the frames upright
+    codec: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame: RGB uint8, C-contiguous, upright; ``t`` in seconds from the first."""
+
+    index: int
+    t: float
+    image: np.ndarray
+
+
+@dataclass
+class PoseSequence:
+    """Landmarks of one person over a clip. Rows where no pose was found are NaN.
+
+    - ``t`` (T,) seconds from the container's presentation timestamps
+    - ``image_xy`` (T, 33, 2) normalised image coordinates: x right, y down, in [0, 1]
+    - ``world_xyz`` (T, 33, 3) metres, hip-centred, camera-aligned axes (x right, y down,
+      z away from the camera), as MediaPipe's world landmarks
+    - ``visibility`` (T, 33) in [0, 1]
+    - ``frame_size`` (width, height) of the frames in pixels, for aspect-correct image angles
+    """
+
+    t: np.ndarray
+    image_xy: np.ndarray
+    world_xyz: np.ndarray
+    visibility: np.ndarray
+    frame_size: tuple[int, int]
+
+    def __post_init__(self) -> None:
+        n = len(self.t)
+        expected = {
+            "t": (n,),
+            "image_xy": (n, NUM_LANDMARKS, 2),
+            "world_xyz": (n, NUM_LANDMARKS, 3),
+            "visibility": (n, NUM_LANDMARKS),
+        }
+        for name, shape in expected.items():
+            actual = np.shape(getattr(self, name))
+            if actual != shape:
+                raise ValueError(f"PoseSequence.{name} has shape {actual}, expected {shape}")
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+    @property
+    def has_pose(self) -> np.ndarray:
+        """(T,) bool: a pose was found in this frame."""
+        return ~np.isnan(self.image_xy[:, 0, 0])
+
+    @property
+    def pixel_xy(self) -> np.ndarray:
+        """(T, 33, 2) image coordinates in pixels, so angles in the image plane are true."""
+        w, h = self.frame_size
+        return self.image_xy * np.array([w, h], dtype=float)
+
+    @classmethod
+    def empty(cls, n: int, frame_size: tuple[int, int]) -> PoseSequence:
+        return cls(
+            t=np.zeros(n),
+            image_xy=np.full((n, NUM_LANDMARKS, 2), np.nan),
+            world_xyz=np.full((n, NUM_LANDMARKS, 3), np.nan),
+            visibility=np.zeros((n, NUM_LANDMARKS)),
+            frame_size=frame_size,
+        )
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A rule that fired in one rep."""
+
+    rule_id: str
+    message: str  # coaching words: what went wrong and how to fix it
+    cue: str  # two to four words for the banner and the voice
+    value: float  # the measure's worst value in the rep's window
+    threshold: float
+    comparison: str  # ">" or "<": the fault is value <comparison> threshold
+    unit: str
+    time_s: float  # when the worst value happened
+    frame: int
+    joints: tuple[str, ...]  # landmark names involved, lower case (for highlighting)
+    seed: str  # the source sentence the rule encodes
+
+
+@dataclass
+class Rep:
+    index: int  # 1-based
+    start_frame: int
+    bottom_frame: int
+    end_frame: int
+    start_s: float
+    bottom_s: float
+    end_s: float
+    standing_leg: str | None = None  # "left" / "right" for single-leg work
+    metrics: dict[str, float] = field(default_factory=dict)  # depth, tempo...
+    faults: list[Fault] = field(default_factory=list)
+    passed: list[str] = field(default_factory=list)  # rules assessed and not fired
+    not_assessable: list[str] = field(default_factory=list)  # rule ids, with reasons in Report
+
+
+@dataclass
+class Report:
+    """Everything formcheck concluded about one clip."""
+
+    exercise: str
+    clip: VideoInfo
+    model: str
+    view: str  # one of VIEWS
+    view_confidence: float
+    standing_leg: str | None
+    person: str  # which person was analysed, in words
+    frames_total: int
+    frames_with_pose: int
+    reps: list[Rep] = field(default_factory=list)
+    not_assessable: dict[str, str] = field(default_factory=dict)  # rule id -> reason
+    warnings: list[str] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)  # kind -> path
+
+    @property
+    def fault_count(self) -> int:
+        return sum(len(rep.faults) for rep in self.reps)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types: NaN and inf become None, tuples lists, numpy scalars Python floats."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        f = float(value)
+        return f if np.isfinite(f) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    return value
