@@ -109,6 +109,8 @@ class Fault:
     unit: str
     time_s: float  # when the worst value happened
     frame: int
+    onset_s: float  # when the measure first crossed the threshold in the rep's window
+    onset_frame: int
     joints: tuple[str, ...]  # landmark names involved, lower case (for highlighting)
     seed: str  # the source sentence the rule encodes
 

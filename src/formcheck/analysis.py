@@ -1,0 +1,211 @@
+"""From a pose sequence to judged reps: the part of the pipeline that needs no video.
+
+smoothing -> view -> rep signal -> reps -> standing leg per rep -> measures -> rules.
+Kept apart from video decoding so tests can feed it synthetic sequences directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from formcheck.exercises.registry import Exercise
+from formcheck.pose.landmarks import Landmark as L
+from formcheck.reps.metrics import REP_MEASURE_UNITS, rep_measures
+from formcheck.reps.segment import RepWindow, segment_reps
+from formcheck.rules.engine import RepEvidence, judge
+from formcheck.signals.filters import smooth_sequence
+from formcheck.signals.measures import MEASURES, Body, BodySides, compute_measures
+from formcheck.signals.view import ViewEstimate, estimate_view
+from formcheck.types import LEGS, PoseSequence, Rep
+
+JOINT_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index", "ear")
+
+
+@dataclass
+class Analysis:
+    smoothed: PoseSequence
+    view: ViewEstimate
+    measures: dict[str, np.ndarray]
+    windows: list[RepWindow]
+    reps: list[Rep]
+    not_assessable: dict[str, str]  # rule id -> reason, for rules the whole clip cannot judge
+    standing_leg: str | None
+    rep_index: np.ndarray  # (T,) 1-based rep number, 0 between reps
+    phase: np.ndarray  # (T,) phase names
+    warnings: list[str] = field(default_factory=list)
+
+
+def _ankle_drop(seq: PoseSequence, frames: slice) -> dict[str, float]:
+    """Mean world-y (down) of each ankle in ``frames``: the standing ankle is the lower one."""
+    return {
+        leg: float(np.nanmean(seq.world_xyz[frames, L[f"{leg.upper()}_ANKLE"], 1]))
+        for leg in LEGS
+    }
+
+
+def _standing_leg(seq: PoseSequence, w: RepWindow, t: np.ndarray) -> str | None:
+    drop = _ankle_drop(seq, w.frames("bottom", t))
+    if not all(np.isfinite(v) for v in drop.values()):
+        return None
+    return max(drop, key=drop.get)
+
+
+def _sides_per_frame(
+    t: np.ndarray, windows: list[RepWindow], legs: list[str | None], fallback: str, bell_hand: str
+) -> BodySides:
+    """Each frame takes the standing leg of the nearest rep (a leg switch happens between)."""
+    left = np.full(len(t), fallback == "left")
+    known = [(w, leg) for w, leg in zip(windows, legs) if leg is not None]
+    if known:
+        centres = np.array([t[w.bottom] for w, _ in known])
+        nearest = np.abs(t[:, None] - centres[None, :]).argmin(axis=1)
+        left = np.array([known[k][1] == "left" for k in nearest])
+    if bell_hand == "standing_side":
+        hand = left
+    elif bell_hand == "opposite_side":
+        hand = ~left
+    else:
+        hand = np.full(len(t), bell_hand == "left")
+    return BodySides(left_stands=left, left_hand_loaded=hand)
+
+
+def _joint_names(leg: str | None, bell_left: bool) -> dict[str, tuple[str, ...]]:
+    stand = leg or "left"
+    free = "right" if stand == "left" else "left"
+    bell = "left" if bell_left else "right"
+    names: dict[str, tuple[str, ...]] = {}
+    for part in JOINT_PARTS:
+        names[f"standing_{part}"] = (f"{stand}_{part}",)
+        names[f"free_{part}"] = (f"{free}_{part}",)
+        names[f"bell_{part}"] = (f"{bell}_{part}",)
+        names[f"mid_{part}"] = (f"left_{part}", f"right_{part}")
+    return names
+
+
+def _phase_labels(t: np.ndarray, windows: list[RepWindow]) -> tuple[np.ndarray, np.ndarray]:
+    rep_index = np.zeros(len(t), dtype=int)
+    phase = np.full(len(t), "top", dtype=object)
+    if windows:
+        phase[: windows[0].start] = "setup"
+    for k, w in enumerate(windows, start=1):
+        rep_index[w.start : w.end + 1] = k
+        phase[w.start : w.reach] = "descent"
+        phase[w.reach : w.leave + 1] = "bottom"
+        phase[w.leave + 1 : w.end + 1] = "ascent"
+    return rep_index, phase
+
+
+def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
+    warnings: list[str] = []
+    smoothed = smooth_sequence(seq)
+    t = smoothed.t
+    view = estimate_view(smoothed)
+
+    # The rep signal does not depend on which leg stands, so reps come first.
+    neutral = BodySides(np.ones(len(t), bool), np.ones(len(t), bool))
+    signal = compute_measures(Body(smoothed, neutral, view.facing), [exercise.rep_signal])[
+        exercise.rep_signal
+    ]
+    windows = segment_reps(t, signal, exercise.rep_settings)
+    legs = [_standing_leg(smoothed, w, t) for w in windows] if exercise.single_leg else []
+
+    if exercise.single_leg and windows:
+        windows, legs = _drop_two_footed(smoothed, windows, legs, exercise, t, warnings)
+
+    fallback = next((leg for leg in legs if leg), "left")
+    sides = _sides_per_frame(t, windows, legs or [None] * len(windows), fallback,
+                             exercise.bell_hand)
+    body = Body(smoothed, sides, view.facing)
+    measures = compute_measures(body)
+
+    units = {name: info.unit for name, (_, info) in MEASURES.items()} | REP_MEASURE_UNITS
+    not_assessable = {
+        rule.id: f"not assessable from this view ({view.view}): needs {' or '.join(rule.views)}"
+        for rule in exercise.active_rules
+        if view.view not in rule.views
+    }
+    reps: list[Rep] = []
+    for k, w in enumerate(windows, start=1):
+        leg = legs[k - 1] if legs else None
+        scalars = rep_measures(w, t, signal, body)
+        evidence = RepEvidence(
+            window=w,
+            t=t,
+            frame_measures=measures,
+            rep_measures=scalars,
+            joint_names=_joint_names(leg, bool(sides.left_hand_loaded[w.bottom])),
+            units=units,
+        )
+        rep = Rep(
+            index=k,
+            start_frame=w.start,
+            bottom_frame=w.bottom,
+            end_frame=w.end,
+            start_s=round(float(t[w.start]), 3),
+            bottom_s=round(float(t[w.bottom]), 3),
+            end_s=round(float(t[w.end]), 3),
+            standing_leg=leg,
+            metrics={
+                name: round(float(scalars[name][0]), 3)
+                for name in ("depth_deg", "descent_s", "pause_s", "ascent_s")
+            },
+        )
+        for rule in exercise.active_rules:
+            outcome = judge(rule, evidence, view.view)
+            if outcome.status == "fault":
+                rep.faults.append(outcome.fault)
+            elif outcome.status == "pass":
+                rep.passed.append(rule.id)
+            elif rule.id not in not_assessable:
+                rep.not_assessable.append(rule.id)
+                not_assessable.setdefault(f"{rule.id}@rep{k}", outcome.reason)
+        reps.append(rep)
+
+    counted = [leg for leg in legs if leg]
+    standing = max(set(counted), key=counted.count) if counted else None
+    if counted and len(set(counted)) > 1:
+        warnings.append("the standing leg changed during the set; each rep names its own")
+    rep_index, phase = _phase_labels(t, windows)
+    return Analysis(
+        smoothed=smoothed,
+        view=view,
+        measures=measures,
+        windows=windows,
+        reps=reps,
+        not_assessable=not_assessable,
+        standing_leg=standing,
+        rep_index=rep_index,
+        phase=phase,
+        warnings=warnings,
+    )
+
+
+def _drop_two_footed(
+    seq: PoseSequence,
+    windows: list[RepWindow],
+    legs: list[str | None],
+    exercise: Exercise,
+    t: np.ndarray,
+    warnings: list[str],
+) -> tuple[list[RepWindow], list[str | None]]:
+    """A single-leg rep lifts the free foot; a hinge on two feet (e.g. picking the bell up)
+    is getting into position and is not counted."""
+    kept_w, kept_l = [], []
+    for w, leg in zip(windows, legs):
+        drop = _ankle_drop(seq, w.frames("bottom", t))
+        thigh_shin = np.nanmedian(
+            np.linalg.norm(seq.world_xyz[:, L.LEFT_HIP] - seq.world_xyz[:, L.LEFT_KNEE], axis=1)
+            + np.linalg.norm(seq.world_xyz[:, L.LEFT_KNEE] - seq.world_xyz[:, L.LEFT_ANKLE], axis=1)
+        )
+        lift = abs(drop["left"] - drop["right"]) / thigh_shin
+        if np.isfinite(lift) and lift < exercise.min_free_foot_height:
+            warnings.append(
+                f"a hinge at {t[w.bottom]:.1f} s kept both feet down: treated as getting into"
+                " position, not counted as a rep"
+            )
+            continue
+        kept_w.append(w)
+        kept_l.append(leg)
+    return kept_w, kept_l

@@ -1,0 +1,120 @@
+"""Exercises are data: each is a TOML file beside this module. The registry maps names to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from formcheck.config import (
+    override_rule,
+    parse_rep_settings,
+    parse_rule,
+    read_toml,
+    reject_unknown_keys,
+)
+from formcheck.errors import ConfigError, UnknownExerciseError
+from formcheck.reps.segment import RepSettings
+from formcheck.rules.model import Rule
+
+HERE = Path(__file__).parent
+BELL_HANDS = ("standing_side", "opposite_side", "left", "right")
+EXERCISE_KEYS = {
+    "name", "title", "source", "single_leg", "rep_signal", "bell_hand", "overlay_angles",
+}
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    title: str
+    source: str
+    single_leg: bool
+    rep_signal: str
+    bell_hand: str
+    overlay_angles: tuple[tuple[str, str, str], ...]  # (label, measure, anchor joint)
+    rep_settings: RepSettings
+    min_free_foot_height: float  # single-leg only: the free foot must be this far up in a rep
+    rules: tuple[Rule, ...]
+
+    @property
+    def active_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.enabled)
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in HERE.glob("*.toml"))
+
+
+def _parse(raw: dict[str, Any], source: Path) -> Exercise:
+    where = str(source.name)
+    reject_unknown_keys(set(raw), {"exercise", "reps", "rules"}, where)
+    ex = raw["exercise"]
+    reject_unknown_keys(set(ex), EXERCISE_KEYS, f"[exercise] of {where}")
+    reps = dict(raw.get("reps", {}))
+    min_free = float(reps.pop("min_free_foot_height", 0.0))
+    return Exercise(
+        name=ex["name"],
+        title=ex["title"],
+        source=ex["source"],
+        single_leg=bool(ex.get("single_leg", False)),
+        rep_signal=ex["rep_signal"],
+        bell_hand=ex.get("bell_hand", "standing_side"),
+        overlay_angles=tuple(tuple(a) for a in ex.get("overlay_angles", ())),
+        rep_settings=parse_rep_settings(reps, f"[reps] of {where}", RepSettings()),
+        min_free_foot_height=min_free,
+        rules=tuple(
+            parse_rule(rule_id, spec, ex["source"]) for rule_id, spec in raw["rules"].items()
+        ),
+    )
+
+
+def get_exercise(name: str, config: Path | None = None) -> Exercise:
+    """The named exercise with the user's overrides from ``config`` applied."""
+    if name not in available():
+        raise UnknownExerciseError(
+            f"unknown exercise {name!r}; choose one of: {', '.join(available())}"
+        )
+    path = HERE / f"{name}.toml"
+    exercise = _parse(read_toml(path), path)
+    if config is not None:
+        exercise = apply_overrides(exercise, read_toml(Path(config)), Path(config))
+    return exercise
+
+
+def apply_overrides(exercise: Exercise, raw: dict[str, Any], source: Path) -> Exercise:
+    unknown = sorted(set(raw) - set(available()))
+    if unknown:
+        raise ConfigError(
+            f"unknown exercise {unknown[0]!r} in {source}; valid: {', '.join(available())}"
+        )
+    mine = raw.get(exercise.name, {})
+    where = f"[{exercise.name}] of {source}"
+    reject_unknown_keys(set(mine), {"exercise", "reps", "rules"}, where)
+    changes: dict[str, Any] = {}
+    if "exercise" in mine:
+        reject_unknown_keys(set(mine["exercise"]), {"bell_hand"}, f"[{exercise.name}.exercise] of {source}")
+        hand = mine["exercise"].get("bell_hand", exercise.bell_hand)
+        if hand not in BELL_HANDS:
+            raise ConfigError(f"bell_hand in {source} must be one of {', '.join(BELL_HANDS)}")
+        changes["bell_hand"] = hand
+    if "reps" in mine:
+        reps = dict(mine["reps"])
+        if "min_free_foot_height" in reps:
+            changes["min_free_foot_height"] = float(reps.pop("min_free_foot_height"))
+        changes["rep_settings"] = parse_rep_settings(
+            reps, f"[{exercise.name}.reps] of {source}", exercise.rep_settings
+        )
+    if "rules" in mine:
+        by_id = {r.id: r for r in exercise.rules}
+        for rule_id, spec in mine["rules"].items():
+            if rule_id not in by_id:
+                raise ConfigError(
+                    f"unknown rule {rule_id!r} for {exercise.name} in {source}; "
+                    f"valid: {', '.join(by_id)}"
+                )
+            by_id[rule_id] = override_rule(
+                by_id[rule_id], spec, f"[{exercise.name}.rules.{rule_id}] of {source}"
+            )
+        changes["rules"] = tuple(by_id.values())
+    return replace(exercise, **changes)

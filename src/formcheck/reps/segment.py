@@ -1,0 +1,120 @@
+"""Offline rep segmentation on a smoothed rep signal (e.g. trunk inclination).
+
+A rep is one excursion of the signal away from the top and back: found as a peak with enough
+prominence (scipy's ``find_peaks``), then walked outward to where the signal leaves and
+regains the top. Prominence and a minimum duration give the hysteresis that keeps a wobble at
+the bottom from counting twice; excursions that never return to the top (the clip ends) are
+not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import find_peaks
+
+
+@dataclass(frozen=True)
+class RepSettings:
+    min_depth: float = 35.0  # the signal must reach at least this (deg of trunk inclination)
+    min_amplitude: float = 25.0  # and travel at least this far from the top
+    min_duration_s: float = 0.8
+    max_duration_s: float = 20.0
+    edge_fraction: float = 0.05  # start/end: within 5% of the amplitude from the top
+    reach_fraction: float = 0.90  # bottom reached / left: within 10% of the amplitude
+    lockout_s: float = 0.6  # the finish is judged up to this long after the rep ends
+
+
+@dataclass(frozen=True)
+class RepWindow:
+    """Frame indices of one rep's landmarks in time (all inclusive)."""
+
+    start: int  # leaves the top
+    reach: int  # first reaches the bottom zone
+    bottom: int  # deepest frame
+    leave: int  # last frame in the bottom zone
+    end: int  # back at the top
+    lockout_end: int  # end of the finish window
+    top_level: float
+    depth: float
+
+    def frames(self, phase: str, t: np.ndarray) -> slice:
+        """The frames of a named phase: rep, descent, early_descent, bottom, ascent, lockout."""
+        if phase == "rep":
+            return slice(self.start, self.end + 1)
+        if phase == "descent":
+            return slice(self.start, self.reach + 1)
+        if phase == "early_descent":
+            return slice(self.start, self.start + max(1, (self.reach - self.start) // 2) + 1)
+        if phase == "bottom":
+            lo = int(np.searchsorted(t, t[self.reach] - 0.2))
+            hi = int(np.searchsorted(t, t[self.leave] + 0.2, side="right"))
+            return slice(max(lo, self.start), min(hi, self.end + 1))
+        if phase == "ascent":
+            return slice(self.leave, self.end + 1)
+        if phase == "lockout":
+            lo = int(np.searchsorted(t, t[self.end] - 0.3))
+            return slice(max(lo, self.leave), self.lockout_end + 1)
+        raise ValueError(f"unknown rep phase {phase!r}")
+
+
+def _last_at_or_below(x: np.ndarray, level: float, before: int, floor: int) -> int | None:
+    idx = np.flatnonzero(x[floor : before + 1] <= level)
+    return floor + int(idx[-1]) if idx.size else None
+
+
+def _first_at_or_below(x: np.ndarray, level: float, after: int, ceil: int) -> int | None:
+    idx = np.flatnonzero(x[after : ceil + 1] <= level)
+    return after + int(idx[0]) if idx.size else None
+
+
+def segment_reps(t: np.ndarray, signal: np.ndarray, settings: RepSettings) -> list[RepWindow]:
+    """Reps found in ``signal`` (T,), larger = deeper. NaN frames never start or end a rep."""
+    x = np.asarray(signal, dtype=float)
+    valid = np.isfinite(x)
+    if valid.sum() < 3:
+        return []
+    filled = np.where(valid, x, -np.inf)  # a gap cannot be a peak or a top
+    dt = float(np.median(np.diff(t)))
+    peaks, props = find_peaks(
+        np.where(valid, x, np.nanmin(x)),
+        height=settings.min_depth,
+        prominence=settings.min_amplitude,
+        distance=max(1, int(round(settings.min_duration_s / 2 / dt))),
+    )
+    reps: list[RepWindow] = []
+    floor = 0
+    for k, peak in enumerate(peaks):
+        next_peak = peaks[k + 1] if k + 1 < len(peaks) else len(x) - 1
+        top_before = np.nanmin(np.where(valid[floor : peak + 1], x[floor : peak + 1], np.inf))
+        top_after = np.nanmin(np.where(valid[peak:next_peak + 1], x[peak:next_peak + 1], np.inf))
+        depth = x[peak]
+        amp_before, amp_after = depth - top_before, depth - top_after
+        if min(amp_before, amp_after) < settings.min_amplitude:
+            continue  # never came back up (clip ends mid-rep) or a wobble, not a rep
+        start = _last_at_or_below(filled, top_before + settings.edge_fraction * amp_before, peak, floor)
+        end = _first_at_or_below(filled, top_after + settings.edge_fraction * amp_after, peak, next_peak)
+        if start is None or end is None:
+            continue
+        zone = depth - (1 - settings.reach_fraction) * min(amp_before, amp_after)
+        in_zone = np.flatnonzero(filled[start : end + 1] >= zone) + start
+        duration = t[end] - t[start]
+        if not (settings.min_duration_s <= duration <= settings.max_duration_s):
+            continue
+        lockout_limit = t[end] + settings.lockout_s
+        lockout_end = min(int(np.searchsorted(t, lockout_limit, side="right")) - 1, next_peak)
+        reps.append(
+            RepWindow(
+                start=int(start),
+                reach=int(in_zone[0]),
+                bottom=int(peak),
+                leave=int(in_zone[-1]),
+                end=int(end),
+                lockout_end=int(max(lockout_end, end)),
+                top_level=float(top_before),
+                depth=float(depth),
+            )
+        )
+        floor = end
+    return reps

@@ -1,0 +1,50 @@
+"""Rules as data: what to measure, when in the rep, from which views, and the words to say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+COMPARISONS = (">", "<", "|>|")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``measure <compare> threshold``; "|>|" compares the magnitude (either direction)."""
+
+    measure: str
+    compare: str
+    threshold: float
+
+    def holds(self, values: np.ndarray) -> np.ndarray:
+        values = np.asarray(values, dtype=float)
+        with np.errstate(invalid="ignore"):
+            if self.compare == ">":
+                return values > self.threshold
+            if self.compare == "<":
+                return values < self.threshold
+            return np.abs(values) > self.threshold
+
+    def worst_index(self, values: np.ndarray) -> int:
+        """Index of the value furthest toward the fault (NaN ignored)."""
+        if self.compare == ">":
+            return int(np.nanargmax(values))
+        if self.compare == "<":
+            return int(np.nanargmin(values))
+        return int(np.nanargmax(np.abs(values)))
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    conditions: tuple[Condition, ...]  # the fault is present when ANY condition holds
+    phases: tuple[str, ...]  # rep phases whose frames are judged (per-frame measures)
+    views: tuple[str, ...]  # camera views the rule can honestly be judged from
+    min_duration_s: float  # a per-frame condition must hold this long without a break
+    joints: tuple[str, ...]  # e.g. "standing_knee", "bell_wrist", "left_hip"
+    message: str  # coaching words: what happened, how to fix it
+    cue: str  # two to four words for the banner title and the voice
+    seed: str  # the source sentence this rule encodes
+    source: str  # which seed document
+    enabled: bool = True

@@ -1,0 +1,87 @@
+"""Smoothing of landmark tracks.
+
+Offline analysis can look ahead, so it uses a zero-phase Butterworth low-pass (``filtfilt``):
+no lag, so the bottom of a rep stays where it happened. Gaps shorter than ``max_gap_s`` are
+bridged by linear interpolation first (the filter cannot run through NaN); longer gaps stay
+NaN, because inventing a second of motion would invent faults.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import butter, sosfiltfilt
+
+from formcheck.types import PoseSequence
+
+
+def fill_short_gaps(t: np.ndarray, x: np.ndarray, max_gap_s: float) -> np.ndarray:
+    """Linearly interpolate NaN runs shorter than ``max_gap_s`` along axis 0 of ``x``."""
+    x = np.array(x, dtype=float, copy=True)
+    flat = x.reshape(len(x), -1)
+    missing = np.isnan(flat).any(axis=1)
+    if not missing.any() or missing.all():
+        return x
+    good = np.flatnonzero(~missing)
+    # Each missing frame is filled only when the gap it sits in is short enough.
+    prev_good = np.searchsorted(good, np.arange(len(x)), side="right") - 1
+    next_good = prev_good + 1
+    for i in np.flatnonzero(missing):
+        p, n = prev_good[i], next_good[i]
+        if p < 0 or n >= len(good):
+            continue  # leading or trailing gap: nothing to interpolate between
+        a, b = good[p], good[n]
+        if t[b] - t[a] > max_gap_s:
+            continue
+        w = (t[i] - t[a]) / (t[b] - t[a])
+        flat[i] = (1.0 - w) * flat[a] + w * flat[b]
+    return flat.reshape(x.shape)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) index pairs of the True runs in ``mask``."""
+    padded = np.concatenate([[False], mask, [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(int)))
+    return list(zip(edges[::2], edges[1::2]))
+
+
+def zero_phase_lowpass(
+    t: np.ndarray, x: np.ndarray, cutoff_hz: float = 4.0, order: int = 2
+) -> np.ndarray:
+    """Zero-phase low-pass of ``x`` (T, ...) sampled at times ``t``; NaN runs are kept.
+
+    Each contiguous run of valid frames is filtered on its own. Runs too short for the
+    filter's padding are left unfiltered rather than distorted.
+    """
+    x = np.asarray(x, dtype=float)
+    if len(t) < 3:
+        return x.copy()
+    fs = 1.0 / float(np.median(np.diff(t)))
+    if not np.isfinite(fs) or cutoff_hz >= 0.5 * fs:
+        return x.copy()
+    sos = butter(order, cutoff_hz, btype="low", fs=fs, output="sos")
+    pad = 3 * (2 * len(sos) + 1)  # sosfiltfilt's default padlen
+    out = x.copy()
+    flat_in = x.reshape(len(x), -1)
+    flat_out = out.reshape(len(x), -1)
+    valid = ~np.isnan(flat_in).any(axis=1)
+    for start, stop in _runs(valid):
+        if stop - start > pad:
+            flat_out[start:stop] = sosfiltfilt(sos, flat_in[start:stop], axis=0)
+    return out
+
+
+def smooth_sequence(
+    seq: PoseSequence, cutoff_hz: float = 4.0, max_gap_s: float = 0.3
+) -> PoseSequence:
+    """The offline smoothing stage: bridge short gaps, then zero-phase low-pass."""
+
+    def smooth(values: np.ndarray) -> np.ndarray:
+        return zero_phase_lowpass(seq.t, fill_short_gaps(seq.t, values, max_gap_s), cutoff_hz)
+
+    return PoseSequence(
+        t=seq.t,
+        image_xy=smooth(seq.image_xy),
+        world_xyz=smooth(seq.world_xyz),
+        visibility=fill_short_gaps(seq.t, seq.visibility, max_gap_s),
+        frame_size=seq.frame_size,
+    )

@@ -1,0 +1,244 @@
+"""Per-frame measures: functions of landmark arrays, vectorised over time, (T, 33, D) -> (T,).
+
+Each measure is registered with its unit and a one-line meaning, so the rules, the CSV and the
+overlay all speak of the same named quantity. Angles in the sagittal plane are taken in the
+image (pixels, aspect-true) because a side view shows them directly and MediaPipe's depth is
+the noisiest coordinate; joint flexions are taken from the 3D world landmarks, which do not
+depend on the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.pose.landmarks import Landmark as L
+from formcheck.pose.landmarks import side_landmark
+from formcheck.signals import geometry as g
+from formcheck.types import PoseSequence
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    unit: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class BodySides:
+    """Which leg stands and which hand holds the weight, per frame: (T,) bool arrays."""
+
+    left_stands: np.ndarray
+    left_hand_loaded: np.ndarray
+
+
+class Body:
+    """Landmark accessors for one smoothed sequence, with the standing/free leg resolved per
+    frame so measures can ask for "the standing knee" directly."""
+
+    def __init__(self, seq: PoseSequence, sides: BodySides, facing: int):
+        self.seq = seq
+        self.px = seq.pixel_xy
+        self.w = seq.world_xyz
+        self.sides = sides
+        self.facing = facing if facing != 0 else 1
+
+    def _pick(self, arr: np.ndarray, name: str, left_mask: np.ndarray) -> np.ndarray:
+        left = arr[:, side_landmark(name, "left")]
+        right = arr[:, side_landmark(name, "right")]
+        return np.where(left_mask[:, None], left, right)
+
+    def stand(self, arr: np.ndarray, name: str) -> np.ndarray:
+        return self._pick(arr, name, self.sides.left_stands)
+
+    def free(self, arr: np.ndarray, name: str) -> np.ndarray:
+        return self._pick(arr, name, ~self.sides.left_stands)
+
+    def bell(self, arr: np.ndarray, name: str) -> np.ndarray:
+        return self._pick(arr, name, self.sides.left_hand_loaded)
+
+    def other_hand(self, arr: np.ndarray, name: str) -> np.ndarray:
+        return self._pick(arr, name, ~self.sides.left_hand_loaded)
+
+    @staticmethod
+    def mid(arr: np.ndarray, name: str) -> np.ndarray:
+        return 0.5 * (arr[:, side_landmark(name, "left")] + arr[:, side_landmark(name, "right")])
+
+    def leg_length_px(self) -> float:
+        """Median standing-leg length (hip-knee-ankle) in pixels: a per-clip scale."""
+        thigh = g.norm(self.stand(self.px, "hip") - self.stand(self.px, "knee"))
+        shin = g.norm(self.stand(self.px, "knee") - self.stand(self.px, "ankle"))
+        return g.robust_median(thigh + shin)
+
+    def leg_length_m(self) -> float:
+        thigh = g.norm(self.stand(self.w, "hip") - self.stand(self.w, "knee"))
+        shin = g.norm(self.stand(self.w, "knee") - self.stand(self.w, "ankle"))
+        return g.robust_median(thigh + shin)
+
+
+MeasureFn = Callable[[Body], np.ndarray]
+MEASURES: dict[str, tuple[MeasureFn, MeasureInfo]] = {}
+
+
+def measure(name: str, unit: str, meaning: str):
+    def register(fn: MeasureFn) -> MeasureFn:
+        MEASURES[name] = (fn, MeasureInfo(unit, meaning))
+        return fn
+
+    return register
+
+
+# --- trunk -------------------------------------------------------------------------------
+
+
+@measure("trunk_inclination_deg", "deg", "trunk (hips to shoulders) away from vertical, 3D")
+def trunk_inclination(b: Body) -> np.ndarray:
+    return g.inclination_from_vertical(b.mid(b.w, "shoulder") - b.mid(b.w, "hip"))
+
+
+@measure("trunk_lean_deg", "deg", "trunk ahead of vertical in the image (negative = leaning back)")
+def trunk_lean(b: Body) -> np.ndarray:
+    trunk = b.mid(b.px, "shoulder") - b.mid(b.px, "hip")
+    return np.degrees(np.arctan2(b.facing * trunk[:, 0], -trunk[:, 1]))
+
+
+@measure(
+    "spine_flexion_deg",
+    "deg",
+    "ear-shoulder-hip bend at the shoulder, toward the chest (the stick test's straight line)",
+)
+def spine_flexion(b: Body) -> np.ndarray:
+    hip, shoulder, ear = b.mid(b.px, "hip"), b.mid(b.px, "shoulder"), b.mid(b.px, "ear")
+    return b.facing * g.signed_angle_2d(shoulder - hip, ear - shoulder)
+
+
+@measure(
+    "head_pitch_deg",
+    "deg",
+    "head turned up (positive) or tucked down (negative) against the trunk line",
+)
+def head_pitch(b: Body) -> np.ndarray:
+    # The ear-to-nose direction is square to the trunk in a neutral head; looking up turns the
+    # nose away from the chest (counter-clockwise on screen for someone facing right).
+    trunk = b.mid(b.px, "shoulder") - b.mid(b.px, "hip")
+    gaze = b.px[:, L.NOSE] - b.mid(b.px, "ear")
+    return -(b.facing * g.signed_angle_2d(trunk, gaze) - 90.0)
+
+
+# --- standing leg ------------------------------------------------------------------------
+
+
+@measure("standing_knee_flexion_deg", "deg", "standing knee bend, 3D (0 = straight)")
+def standing_knee_flexion(b: Body) -> np.ndarray:
+    return g.flexion(b.stand(b.w, "hip"), b.stand(b.w, "knee"), b.stand(b.w, "ankle"))
+
+
+@measure("standing_hip_flexion_deg", "deg", "standing hip bend between trunk and thigh, 3D")
+def standing_hip_flexion(b: Body) -> np.ndarray:
+    return g.flexion(b.mid(b.w, "shoulder"), b.stand(b.w, "hip"), b.stand(b.w, "knee"))
+
+
+@measure(
+    "knee_to_hip_flexion",
+    "ratio",
+    "standing knee bend divided by hip bend: a squat bends the knee as much as the hip",
+)
+def knee_to_hip_flexion(b: Body) -> np.ndarray:
+    hip = standing_hip_flexion(b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(hip > 10.0, standing_knee_flexion(b) / hip, np.nan)
+
+
+@measure(
+    "knee_valgus_deg",
+    "deg",
+    "standing knee inside the hip-ankle line in the image (front or back view)",
+)
+def knee_valgus(b: Body) -> np.ndarray:
+    hip, knee, ankle = b.stand(b.px, "hip"), b.stand(b.px, "knee"), b.stand(b.px, "ankle")
+    medial = np.sign(b.free(b.px, "hip")[:, 0] - hip[:, 0])  # toward the body's midline
+    expected_x = hip[:, 0] + (ankle[:, 0] - hip[:, 0]) * (knee[:, 1] - hip[:, 1]) / (
+        ankle[:, 1] - hip[:, 1]
+    )
+    inward = np.sign((knee[:, 0] - expected_x) * medial)
+    return inward * (180.0 - g.joint_angle(hip, knee, ankle))
+
+
+@measure(
+    "standing_foot_shift",
+    "leg lengths",
+    "standing ankle distance from its median place, in standing-leg lengths (image)",
+)
+def standing_foot_shift(b: Body) -> np.ndarray:
+    ankle = b.stand(b.px, "ankle")
+    home = np.nanmedian(ankle, axis=0)
+    return g.norm(ankle - home) / b.leg_length_px()
+
+
+# --- free leg ----------------------------------------------------------------------------
+
+
+@measure("free_knee_flexion_deg", "deg", "free (rear) knee bend, 3D")
+def free_knee_flexion(b: Body) -> np.ndarray:
+    return g.flexion(b.free(b.w, "hip"), b.free(b.w, "knee"), b.free(b.w, "ankle"))
+
+
+@measure(
+    "free_leg_above_trunk_deg",
+    "deg",
+    "free leg (hip to ankle) raised above the trunk line continued backward (image)",
+)
+def free_leg_above_trunk(b: Body) -> np.ndarray:
+    backward = b.mid(b.px, "hip") - b.mid(b.px, "shoulder")
+    leg = b.free(b.px, "ankle") - b.free(b.px, "hip")
+    return b.facing * g.signed_angle_2d(backward, leg)
+
+
+@measure(
+    "free_foot_height",
+    "leg lengths",
+    "free ankle height above the standing ankle, in leg lengths (3D)",
+)
+def free_foot_height(b: Body) -> np.ndarray:
+    rise = b.stand(b.w, "ankle")[:, 1] - b.free(b.w, "ankle")[:, 1]  # y points down
+    return rise / b.leg_length_m()
+
+
+@measure(
+    "hip_line_tilt_deg",
+    "deg",
+    "hip line tilted against the floor, free-leg hip up (pelvis opening), 3D",
+)
+def hip_line_tilt(b: Body) -> np.ndarray:
+    across = b.free(b.w, "hip") - b.stand(b.w, "hip")
+    return np.degrees(np.arcsin(np.clip(-across[:, 1] / g.norm(across), -1.0, 1.0)))
+
+
+# --- arms and the bell -------------------------------------------------------------------
+
+
+@measure("bell_elbow_flexion_deg", "deg", "bend of the elbow of the hand holding the bell, 3D")
+def bell_elbow_flexion(b: Body) -> np.ndarray:
+    return g.flexion(b.bell(b.w, "shoulder"), b.bell(b.w, "elbow"), b.bell(b.w, "wrist"))
+
+
+@measure(
+    "bell_ahead_of_shin",
+    "shin lengths",
+    "bell hand ahead of the standing shin line at the hand's height (side view, image)",
+)
+def bell_ahead_of_shin(b: Body) -> np.ndarray:
+    knee, ankle, wrist = b.stand(b.px, "knee"), b.stand(b.px, "ankle"), b.bell(b.px, "wrist")
+    shin = ankle - knee
+    along = (wrist[:, 1] - knee[:, 1]) / shin[:, 1]
+    line_x = knee[:, 0] + shin[:, 0] * along
+    return b.facing * (wrist[:, 0] - line_x) / g.norm(shin)
+
+
+def compute_measures(body: Body, names: list[str] | None = None) -> dict[str, np.ndarray]:
+    """The named measures (all by default), each (T,)."""
+    selected = names if names is not None else list(MEASURES)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {name: np.asarray(MEASURES[name][0](body), dtype=float) for name in selected}

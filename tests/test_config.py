@@ -1,0 +1,83 @@
+"""Exercise definitions load as data, and user overrides are applied and validated."""
+
+from __future__ import annotations
+
+import pytest
+
+from formcheck.errors import ConfigError, UnknownExerciseError
+from formcheck.exercises.registry import available, get_exercise
+from formcheck.signals.measures import MEASURES
+from formcheck.reps.metrics import REP_MEASURE_UNITS
+
+SLDL_FAULTS = {
+    "hips_open", "spine_round", "bell_drift", "knee_valgus", "lean_back", "squat_not_hinge",
+    "rear_leg_high", "rear_leg_bent", "chest_drop", "arm_pull", "fast_descent",
+    "bounce_at_bottom", "balance_loss", "neck_not_neutral",
+}
+
+
+def test_sldl_has_every_fault_of_its_table():
+    ex = get_exercise("kb_single_leg_deadlift")
+    assert {r.id for r in ex.rules} == SLDL_FAULTS
+
+
+@pytest.mark.parametrize("name", available())
+def test_every_rule_is_traceable_and_measurable(name):
+    ex = get_exercise(name)
+    for rule in ex.rules:
+        assert rule.seed and rule.message and rule.cue and rule.views
+        for cond in rule.conditions:
+            assert cond.measure in MEASURES or cond.measure in REP_MEASURE_UNITS, cond.measure
+
+
+def test_seed_sentences_are_quoted_from_the_sources():
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("shared/seeds not present")
+    text = " ".join(p.read_text() for p in seeds.glob("*.txt"))
+    for rule in get_exercise("kb_single_leg_deadlift").rules:
+        assert rule.seed in text, f"{rule.id}: seed sentence not found in the sources"
+
+
+def test_override_threshold_and_disable(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        "[kb_single_leg_deadlift.rules.hips_open]\nthreshold = 20.5\n"
+        "[kb_single_leg_deadlift.rules.arm_pull]\nenabled = false\n"
+        "[kb_single_leg_deadlift.rules.balance_loss]\nfree_foot_down_s = 0.5\n"
+        "[kb_single_leg_deadlift.reps]\nmin_depth = 30\n"
+    )
+    ex = get_exercise("kb_single_leg_deadlift", cfg)
+    rules = {r.id: r for r in ex.rules}
+    assert rules["hips_open"].conditions[0].threshold == 20.5
+    assert "arm_pull" not in {r.id for r in ex.active_rules}
+    thresholds = {c.measure: c.threshold for c in rules["balance_loss"].conditions}
+    assert thresholds["free_foot_down_s"] == 0.5
+    assert thresholds["standing_foot_travel"] == 0.08  # untouched
+    assert ex.rep_settings.min_depth == 30
+
+
+@pytest.mark.parametrize(
+    "toml, needle",
+    [
+        ("[kb_single_leg_deadlift.rules.hips_open]\nthreshhold = 3\n", "'threshhold'"),
+        ("[kb_single_leg_deadlift.rules.balance_loss]\nthreshold = 3\n", "'threshold'"),
+        ("[kb_single_leg_deadlift.rules.nope]\n", "'nope'"),
+        ("[kb_single_leg_deadlift.rules.hips_open]\nviews = ['top']\n", "views"),
+        ("[kb_single_leg_deadlift.rules.hips_open]\nenabled = 'yes'\n", "enabled"),
+        ("[kb_single_leg_deadlift.exercise]\nbell_hand = 'both'\n", "bell_hand"),
+    ],
+)
+def test_bad_overrides_name_the_problem(tmp_path, toml, needle):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(toml)
+    with pytest.raises(ConfigError, match=needle):
+        get_exercise("kb_single_leg_deadlift", cfg)
+
+
+def test_unknown_exercise_lists_the_valid_ones():
+    with pytest.raises(UnknownExerciseError) as info:
+        get_exercise("squat")
+    assert "kb_single_leg_deadlift" in str(info.value)
