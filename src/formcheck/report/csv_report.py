@@ -1,0 +1,68 @@
+"""Per-frame measures as CSV, for a spreadsheet or a plot: one row per frame."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.io.atomic import atomic_write_text
+
+FIXED_COLUMNS = ("frame", "t_s", "rep", "phase")
+
+
+def measures_csv(
+    t: np.ndarray,
+    measures: dict[str, np.ndarray],
+    *,
+    rep_index: np.ndarray | None = None,
+    phase: np.ndarray | None = None,
+) -> str:
+    """CSV text: frame, t_s, rep (0 = between reps), phase, then the measures by name.
+
+    Numbers have 3 decimals; NaN and infinities are empty cells.
+    """
+    t = np.asarray(t, dtype=float)
+    n = len(t)
+    names = sorted(measures)
+    clash = set(names) & set(FIXED_COLUMNS)
+    if clash:
+        raise ValueError(f"measure names {sorted(clash)} clash with the fixed columns")
+    columns = [_formatted(_column(name, measures[name], n)) for name in names]
+    reps = [0] * n if rep_index is None else _column("rep_index", rep_index, n).astype(int).tolist()
+    phases = [""] * n if phase is None else [str(p) for p in _column("phase", phase, n)]
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*FIXED_COLUMNS, *names])
+    writer.writerows(zip(range(n), _formatted(t), reps, phases, *columns, strict=True))
+    return out.getvalue()
+
+
+def write_measures_csv(
+    path: str | os.PathLike[str],
+    t: np.ndarray,
+    measures: dict[str, np.ndarray],
+    *,
+    rep_index: np.ndarray | None = None,
+    phase: np.ndarray | None = None,
+) -> Path:
+    """Write :func:`measures_csv` to ``path`` atomically and return the path."""
+    atomic_write_text(path, measures_csv(t, measures, rep_index=rep_index, phase=phase))
+    return Path(path)
+
+
+def _column(name: str, values: np.ndarray, n: int) -> np.ndarray:
+    array = np.asarray(values)
+    if array.shape != (n,):
+        raise ValueError(f"{name} has shape {array.shape}, expected ({n},) like t")
+    return array
+
+
+def _formatted(values: np.ndarray) -> list[str]:
+    """3 decimals; NaN and infinities as empty cells."""
+    return [f"{v:.3f}" if math.isfinite(v) else "" for v in np.asarray(values, float).tolist()]
