@@ -9,6 +9,10 @@ from formcheck.reps.segment import RepWindow
 from formcheck.signals import geometry as g
 from formcheck.signals.measures import Body
 
+# The free foot counts as down when its lowest point is within this many leg lengths (~2 cm)
+# of the standing sole.
+FOOT_DOWN_HEIGHT = 0.02
+
 REP_MEASURE_UNITS = {
     "depth_deg": "deg",
     "descent_s": "s",
@@ -80,7 +84,7 @@ def _free_foot_down(
 
     deep = signal[w.start : w.end + 1] >= w.top_level + (w.depth - w.top_level) / 3
     height = free_foot_height(body)[w.start : w.end + 1]
-    down = deep & (height < 0.06)
+    down = deep & (height < FOOT_DOWN_HEIGHT)
     if not np.isfinite(height[deep]).any():
         return float("nan"), w.bottom
     dt = float(np.median(np.diff(t)))

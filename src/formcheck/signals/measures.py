@@ -188,22 +188,28 @@ def free_knee_flexion(b: Body) -> np.ndarray:
 @measure(
     "free_leg_above_trunk_deg",
     "deg",
-    "free leg (hip to ankle) raised above the trunk line continued backward (image)",
+    "free thigh (hip to knee) raised above the trunk line continued backward (image)",
 )
 def free_leg_above_trunk(b: Body) -> np.ndarray:
+    # The thigh, not the ankle: bending the knee lifts the foot without lifting the leg.
     backward = b.mid(b.px, "hip") - b.mid(b.px, "shoulder")
-    leg = b.free(b.px, "ankle") - b.free(b.px, "hip")
-    return b.facing * g.signed_angle_2d(backward, leg)
+    thigh = b.free(b.px, "knee") - b.free(b.px, "hip")
+    return b.facing * g.signed_angle_2d(backward, thigh)
+
+
+FOOT_POINTS = ("ankle", "heel", "foot_index")
 
 
 @measure(
     "free_foot_height",
     "leg lengths",
-    "free ankle height above the standing ankle, in leg lengths (3D)",
+    "lowest point of the free foot above the standing sole, in leg lengths (3D)",
 )
 def free_foot_height(b: Body) -> np.ndarray:
-    rise = b.stand(b.w, "ankle")[:, 1] - b.free(b.w, "ankle")[:, 1]  # y points down
-    return rise / b.leg_length_m()
+    # y points down: the sole is the largest y of the standing foot's points.
+    sole = np.max([b.stand(b.w, p)[:, 1] for p in FOOT_POINTS], axis=0)
+    free_low = np.max([b.free(b.w, p)[:, 1] for p in FOOT_POINTS], axis=0)
+    return (sole - free_low) / b.leg_length_m()
 
 
 @measure(
@@ -235,6 +241,19 @@ def bell_ahead_of_shin(b: Body) -> np.ndarray:
     along = (wrist[:, 1] - knee[:, 1]) / shin[:, 1]
     line_x = knee[:, 0] + shin[:, 0] * along
     return b.facing * (wrist[:, 0] - line_x) / g.norm(shin)
+
+
+@measure(
+    "bell_arm_forward_deg",
+    "deg",
+    "bell upper arm (shoulder to elbow) swung forward of hanging straight down (image)",
+)
+def bell_arm_forward(b: Body) -> np.ndarray:
+    # A bell that hangs quietly keeps the arm vertical (or drawn back toward the shin); a bell
+    # drifting away swings the arm forward like a pendulum. The upper arm, because bending the
+    # elbow (a different fault, arm_pull) moves the wrist without swinging the arm.
+    arm = b.bell(b.px, "elbow") - b.bell(b.px, "shoulder")
+    return np.degrees(np.arctan2(b.facing * arm[:, 0], arm[:, 1]))
 
 
 def compute_measures(body: Body, names: list[str] | None = None) -> dict[str, np.ndarray]:

@@ -1,0 +1,146 @@
+"""MediaPipe Pose Landmarker behind a small interface: RGB frames in, plain arrays out.
+
+This is the only module in formcheck that touches MediaPipe objects; everything downstream
+sees :class:`PersonLandmarks` (numpy arrays).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import mediapipe as mp
+import numpy as np
+from mediapipe.tasks.python.core.base_options import BaseOptions
+from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
+
+from formcheck.errors import ModelError
+from formcheck.pose.landmarks import NUM_LANDMARKS
+from formcheck.pose.models import resolve_model
+
+RUNNING_MODES = ("video",)  # "live" is planned; VIDEO mode already runs frame by frame
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: comparing numpy arrays with == is ambiguous
+class PersonLandmarks:
+    """One person's landmarks in one frame."""
+
+    image_xy: np.ndarray  # (33, 2) normalised to the frame, x right, y down
+    world_xyz: np.ndarray  # (33, 3) metres, hip-centred
+    visibility: np.ndarray  # (33,) in [0, 1]
+
+    def __post_init__(self) -> None:
+        expected = {
+            "image_xy": (NUM_LANDMARKS, 2),
+            "world_xyz": (NUM_LANDMARKS, 3),
+            "visibility": (NUM_LANDMARKS,),
+        }
+        for name, shape in expected.items():
+            actual = np.shape(getattr(self, name))
+            if actual != shape:
+                raise ValueError(f"PersonLandmarks.{name} has shape {actual}, expected {shape}")
+
+    @classmethod
+    def from_mediapipe(cls, image_landmarks: Any, world_landmarks: Any) -> PersonLandmarks:
+        """From one pose of a ``PoseLandmarkerResult``: its normalised and world landmarks."""
+        return cls(
+            image_xy=np.array([[p.x, p.y] for p in image_landmarks], dtype=float),
+            world_xyz=np.array([[p.x, p.y, p.z] for p in world_landmarks], dtype=float),
+            # MediaPipe leaves visibility unset (None) when a model does not provide it.
+            visibility=np.array(
+                [0.0 if p.visibility is None else p.visibility for p in image_landmarks],
+                dtype=float,
+            ),
+        )
+
+
+class PoseEstimator:
+    """Finds up to ``num_poses`` people per frame with a MediaPipe pose landmarker bundle.
+
+    Use as a context manager, or call :meth:`close`: the landmarker holds native resources.
+    """
+
+    def __init__(
+        self,
+        model: str = "lite",
+        *,
+        num_poses: int = 2,
+        running_mode: str = "video",
+        min_pose_detection_confidence: float = 0.5,
+        min_pose_presence_confidence: float = 0.5,
+        min_tracking_confidence: float = 0.5,
+    ) -> None:
+        if running_mode not in RUNNING_MODES:
+            raise ValueError(
+                f"running_mode {running_mode!r} is not supported; use one of {RUNNING_MODES}"
+            )
+        self.model_name, self.model_path = resolve_model(model)
+        options = PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(self.model_path)),
+            running_mode=RunningMode.VIDEO,
+            num_poses=num_poses,
+            min_pose_detection_confidence=min_pose_detection_confidence,
+            min_pose_presence_confidence=min_pose_presence_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+        )
+        self._landmarker: PoseLandmarker | None = _create_landmarker(options, self.model_path)
+        self._last_t_ms: int | None = None
+
+    def detect(self, image_rgb: np.ndarray, t_ms: int) -> list[PersonLandmarks]:
+        """People in one frame: ``image_rgb`` (H, W, 3) uint8 RGB; ``t_ms`` its time in ms."""
+        if self._landmarker is None:
+            raise RuntimeError("PoseEstimator.detect called after close()")
+        if image_rgb.ndim != 3 or image_rgb.shape[2] != 3 or image_rgb.dtype != np.uint8:
+            raise ValueError(
+                f"detect needs an (H, W, 3) uint8 RGB image, got {image_rgb.shape} "
+                f"{image_rgb.dtype}"
+            )
+        # MediaPipe silently finds nobody in a non-contiguous array (a crop, a flip, a
+        # channel swap by slicing), so always hand it a C-contiguous copy when needed.
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
+        result = self._landmarker.detect_for_video(image, self._next_timestamp(t_ms))
+        return [
+            PersonLandmarks.from_mediapipe(image_landmarks, world_landmarks)
+            for image_landmarks, world_landmarks in zip(
+                result.pose_landmarks, result.pose_world_landmarks
+            )
+        ]
+
+    def _next_timestamp(self, t_ms: int) -> int:
+        # VIDEO mode rejects a timestamp that is not strictly greater than the last one.
+        # Containers do repeat or reorder timestamps now and then; nudging by 1 ms keeps
+        # the clip going and changes nothing measurable.
+        t = int(t_ms)
+        if self._last_t_ms is not None and t <= self._last_t_ms:
+            t = self._last_t_ms + 1
+        self._last_t_ms = t
+        return t
+
+    def close(self) -> None:
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _create_landmarker(options: PoseLandmarkerOptions, path: Path) -> PoseLandmarker:
+    try:
+        return PoseLandmarker.create_from_options(options)
+    except (RuntimeError, ValueError, OSError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ModelError(
+            f"MediaPipe cannot load the pose model {path}: {reason}. "
+            "Use a MediaPipe pose landmarker .task bundle (see models/README.md)."
+        ) from error
