@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -58,17 +58,19 @@ class VideoReader:
         self.max_side = max_side
         self.info = _read_info(self.path, max_side)
         self.warnings: list[str] = []
-        self._iterations: list[Iterator[Frame]] = []
+        self._iterations: list[Generator[Frame, None, None]] = []
 
     def __iter__(self) -> Iterator[Frame]:
         iteration = self._frames()
+        # Remember unfinished iterations only, so that close() can release their files.
+        self._iterations = [it for it in self._iterations if it.gi_frame is not None]
         self._iterations.append(iteration)
         return iteration
 
     def close(self) -> None:
         """Stop any unfinished iteration and release its file."""
         for iteration in self._iterations:
-            iteration.close()  # type: ignore[attr-defined]  # generators have close()
+            iteration.close()
         self._iterations.clear()
 
     def __enter__(self) -> VideoReader:
@@ -82,7 +84,7 @@ class VideoReader:
     ) -> None:
         self.close()
 
-    def _frames(self) -> Iterator[Frame]:
+    def _frames(self) -> Generator[Frame, None, None]:
         self.warnings = []
         info = self.info
         with _open_container(self.path) as container:
@@ -114,6 +116,11 @@ class VideoReader:
             problems.append(
                 f"{self.path}: decoding stopped at {timeline.last_t:.2f} s{of_total}{because}: "
                 "the file looks truncated or corrupt; the frames before that point were analysed."
+            )
+        if timeline.guessed:
+            problems.append(
+                f"{self.path}: {timeline.guessed} frame(s) had no timestamp; their times were "
+                f"interpolated at {1 / timeline.step_s:.3g} frames per second."
             )
         if timeline.nudged:
             problems.append(
@@ -182,6 +189,7 @@ class _Timeline:
         self.step_s = step_s
         self.last_t = 0.0
         self.nudged = 0
+        self.guessed = 0
         self.origin_s = 0.0  # stream time of t = 0, known from the first timed frame
         self._timed = False
         self._count = 0
@@ -191,6 +199,7 @@ class _Timeline:
         guessed = self.last_t + self.step_s if self._count else 0.0
         if stamp is None or frame.time_base is None:
             t = guessed  # untimed frame: one nominal step after the previous one
+            self.guessed += 1
         else:
             stream_s = float(stamp * Fraction(frame.time_base))
             if not self._timed:
@@ -272,7 +281,8 @@ def _video_stream(container: av.container.InputContainer, path: Path) -> av.Vide
 
 def _rotation_cw(frame: av.VideoFrame, stream: av.VideoStream) -> int:
     """Clockwise quarter turns (0, 90, 180, 270) that show the stored frames upright."""
-    counterclockwise = getattr(frame, "rotation", None)  # display matrix, PyAV >= 14
+    # PyAV 14.1+ reads the frame's display matrix (rotation in degrees, counter-clockwise).
+    counterclockwise = getattr(frame, "rotation", None)
     if counterclockwise is not None:
         clockwise = -float(counterclockwise)
     else:

@@ -25,9 +25,10 @@ from formcheck.io.atomic import commit_temp, create_temp_beside, discard_temp
 
 # Fine enough for any real frame rate: 30000/1001 fps is exactly 3003 ticks per frame.
 TIME_BASE = Fraction(1, 90000)
-# veryfast costs a few ms per 720p frame, small next to pose inference (see the module's
-# measurements in the project notes); ultrafast files are about twice as big.
-DEFAULT_PRESET = "veryfast"
+# CPU per frame measured on 2 cores (640x480 / 1280x720): ultrafast 2-3 / 7-8 ms, veryfast
+# 5-7 / 14-15 ms, faster 7-9 / 21 ms. Pose inference takes 15-30 ms, so ultrafast keeps the
+# video cheap; veryfast gives files about half the size for twice the CPU.
+DEFAULT_PRESET = "ultrafast"
 DEFAULT_CRF = 23
 
 # FFmpeg's colour tag values (libavutil/pixfmt.h).
@@ -38,7 +39,7 @@ _AVCOL_TRC_BT709 = 1
 
 
 class VideoWriter:
-    """Write frames to ``path`` as H.264 (yuv420p, BT.709) in MP4 with ``+faststart``.
+    """Write frames to ``path`` as H.264 (yuv420p, no B-frames) in MP4 with ``+faststart``.
 
     ``write(image, t)`` takes RGB uint8 of shape (height, width, 3) and the frame's time in
     seconds from the start (None: index / fps). Odd sizes lose their last row or column,
@@ -46,7 +47,10 @@ class VideoWriter:
 
     With ``threaded=True`` the colour conversion and encoding run in a background thread fed
     by a queue of at most ``queue_size`` frames, so memory stays bounded; errors from the
-    thread are raised by the next ``write`` or by ``close``.
+    thread are raised by the next ``write`` or by ``close``. It only pays off when the caller
+    waits without using the CPU (720p veryfast: 38 -> 24 ms per frame beside a 20 ms sleep);
+    beside CPU-bound work on two cores it gains nothing, and beside pure-Python work it is
+    slower, so it is off by default.
     """
 
     def __init__(
@@ -101,11 +105,16 @@ class VideoWriter:
         rgb = image_rgb[:even_height, :even_width]
         pts = self._next_pts(t)
         self.frames_written += 1
-        if self._encoder is not None:
-            # A copy: the caller may reuse its buffer while the frame waits in the queue.
-            self._encoder.put(np.array(rgb), pts)
-        else:
-            self._encode_and_mux(rgb, pts)
+        try:
+            if self._encoder is not None:
+                # A copy: the caller may reuse its buffer while the frame waits in the queue.
+                self._encoder.put(np.array(rgb), pts)
+            else:
+                self._encode_and_mux(rgb, pts)
+        except (av.FFmpegError, OSError) as error:  # e.g. the disk is full
+            if isinstance(error, OutputError):
+                raise
+            raise self._output_error(error) from error
 
     def close(self) -> None:
         """Flush the encoder, finish the MP4 and rename it onto ``path``. Safe to call twice."""

@@ -130,7 +130,8 @@ def _fault_segments(
 
 
 def _fault_state(active: list[Fault]) -> tuple[tuple[str, ...], frozenset[int]]:
-    banners = tuple(dict.fromkeys(fault.message for fault in active))  # unique, order kept
+    # The banner carries the first sentence (what happened, briefly); the report keeps it all.
+    banners = tuple(dict.fromkeys(_first_sentence(fault.message) for fault in active))
     joints = frozenset(
         int(Landmark[name.upper()])
         for fault in active
@@ -138,6 +139,11 @@ def _fault_state(active: list[Fault]) -> tuple[tuple[str, ...], frozenset[int]]:
         if name.upper() in Landmark.__members__  # an unknown name must not stop the render
     )
     return banners, joints
+
+
+def _first_sentence(message: str) -> str:
+    head, dot, _ = message.partition(". ")
+    return head + "." if dot else message
 
 
 def _clamp(frame: int, n: int) -> int:
