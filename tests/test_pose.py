@@ -142,6 +142,14 @@ def test_none_rather_than_a_switch_when_the_lifter_disappears():
     assert tracker.update([]) is None
 
 
+def test_someone_else_walking_into_the_lost_lifters_place_is_not_taken():
+    tracker = LifterTracker()
+    tracker.update([person(0.3), person(0.6)])
+    # The lifter is lost; the partner, tracked all along, walks to where the lifter stood.
+    results = [tracker.update([person(0.6 - 0.01 * step)]) for step in range(31)]
+    assert results == [None] * 31
+
+
 def test_lifter_is_reacquired_near_where_they_were_lost():
     tracker = LifterTracker()
     tracker.update([person(0.3), person(0.8)])
@@ -215,9 +223,13 @@ def test_file_mediapipe_refuses_is_a_one_line_model_error(tmp_path):
     assert "\n" not in str(caught.value)
 
 
-def test_unsupported_running_mode_is_refused():
-    with pytest.raises(ValueError, match="running_mode"):
-        PoseEstimator("lite", running_mode="batch")
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("running_mode", "batch"), ("num_poses", 0), ("min_tracking_confidence", 1.5)],
+)
+def test_bad_options_are_refused_before_loading(option, value):
+    with pytest.raises(ValueError, match=option):
+        PoseEstimator("lite", **{option: value})
 
 
 def _frame_with_a_person() -> np.ndarray:

@@ -23,6 +23,10 @@ from formcheck.pose.estimator import PoseEstimator
 from formcheck.pose.landmarks import NUM_LANDMARKS
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.pose.tracking import LifterTracker
+from formcheck.render.lagged import LaggedAnnotator, OverlaySnapshot
+from formcheck.render.timeline import build_timeline
+from formcheck.report.csv_report import write_measures_csv
+from formcheck.report.json_report import write_report_json
 from formcheck.types import PoseSequence, Report, VideoInfo
 
 # Analysis frames are scaled so the longest side is at most this: the pose model works at
@@ -30,6 +34,14 @@ from formcheck.types import PoseSequence, Report, VideoInfo
 MAX_SIDE = 1280
 # Fewer frames with a person than this fraction, and the clip cannot be judged.
 MIN_POSE_FRACTION = 0.2
+# While the pose model runs, the clip so far is re-analysed this often (and at least every
+# tenth of the frames seen, so long clips cost O(n log n)) to let the drawing thread go on.
+LOOK_EVERY_S = 2.0
+# The zero-phase filter's look-ahead: overlays this close to the newest frame may change.
+SETTLE_S = 1.0
+# Rising this fraction of a rep's minimum amplitude above the top may be the next rep.
+MOVING_MARGIN = 0.15
+START_LEAD_S = 0.5
 
 ProgressFactory = Callable[[int | None, str], Callable[[int], None]]
 
@@ -73,31 +85,76 @@ def _no_progress(total: int | None, label: str) -> Callable[[int], None]:
     return lambda n: None
 
 
-def estimate_poses(
-    reader: VideoReader, estimator: PoseEstimator, tracker: LifterTracker, progress: Callable
-) -> PoseSequence:
-    """Pass 1: landmarks of the lifter in every frame (NaN where not found)."""
-    t, image_xy, world_xyz, visibility = [], [], [], []
-    for frame in reader:
-        person = tracker.update(estimator.detect(frame.image, int(round(frame.t * 1000))))
-        t.append(frame.t)
-        if person is None:
-            image_xy.append(np.full((NUM_LANDMARKS, 2), np.nan))
-            world_xyz.append(np.full((NUM_LANDMARKS, 3), np.nan))
-            visibility.append(np.zeros(NUM_LANDMARKS))
-        else:
-            image_xy.append(person.image_xy)
-            world_xyz.append(person.world_xyz)
-            visibility.append(person.visibility)
-        progress(1)
-    if not t:
-        return PoseSequence.empty(0, (reader.info.width, reader.info.height))
-    return PoseSequence(
-        t=np.asarray(t),
-        image_xy=np.asarray(image_xy),
-        world_xyz=np.asarray(world_xyz),
-        visibility=np.asarray(visibility),
-        frame_size=(reader.info.width, reader.info.height),
+class SequenceBuilder:
+    """Landmarks appended frame by frame into arrays that double when full, so a prefix
+    ``PoseSequence`` can be taken at any time without copying lists."""
+
+    def __init__(self, frame_size: tuple[int, int], capacity: int = 256) -> None:
+        self.frame_size = frame_size
+        self.n = 0
+        self._t = np.zeros(capacity)
+        self._xy = np.full((capacity, NUM_LANDMARKS, 2), np.nan)
+        self._xyz = np.full((capacity, NUM_LANDMARKS, 3), np.nan)
+        self._vis = np.zeros((capacity, NUM_LANDMARKS))
+
+    def append(self, t: float, person) -> None:
+        if self.n == len(self._t):
+            grow = len(self._t)
+            self._t = np.concatenate([self._t, np.zeros(grow)])
+            self._xy = np.concatenate([self._xy, np.full_like(self._xy, np.nan)])
+            self._xyz = np.concatenate([self._xyz, np.full_like(self._xyz, np.nan)])
+            self._vis = np.concatenate([self._vis, np.zeros_like(self._vis)])
+        self._t[self.n] = t
+        if person is not None:
+            self._xy[self.n] = person.image_xy
+            self._xyz[self.n] = person.world_xyz
+            self._vis[self.n] = person.visibility
+        self.n += 1
+
+    def sequence(self) -> PoseSequence:
+        n = self.n
+        return PoseSequence(
+            t=self._t[:n].copy(),
+            image_xy=self._xy[:n].copy(),
+            world_xyz=self._xyz[:n].copy(),
+            visibility=self._vis[:n].copy(),
+            frame_size=self.frame_size,
+        )
+
+
+def settled_frontier(ex: Exercise, analysis: Analysis, fps: float) -> int:
+    """Frames before the returned index will not change their overlay as the clip goes on:
+    the reps before them have ended (with their finish), and the lifter has not started
+    moving toward the next rep yet. Later frames wait for more of the clip."""
+    n = len(analysis.smoothed)
+    limit = n - int(round(SETTLE_S * fps))  # the zero-phase filter still looks ahead here
+    done = [w for w in analysis.windows if w.lockout_end < limit]
+    last = done[-1].lockout_end + 1 if done else 0
+    if limit <= last:
+        return max(0, min(limit, last))
+    signal = analysis.measures[ex.rep_signal][last:limit]
+    finite = np.isfinite(signal)
+    if not finite.any():
+        return last
+    top = done[-1].top_level if done else float(np.nanmin(signal))
+    rising = signal > top + MOVING_MARGIN * ex.rep_settings.min_amplitude
+    moving = np.flatnonzero(~finite | rising)
+    if not moving.size:
+        return limit
+    # A rep starts where it first leaves the top, a little before it clears the margin.
+    return max(last, last + int(moving[0]) - int(round(START_LEAD_S * fps)))
+
+
+def snapshot(
+    ex: Exercise, analysis: Analysis, report: Report, upto: int
+) -> OverlaySnapshot:
+    seq = analysis.smoothed
+    return OverlaySnapshot(
+        upto=upto,
+        state_at=build_timeline(report, seq.t, overlay_angle_series(ex, analysis)),
+        pixel_xy=seq.pixel_xy,
+        visibility=seq.visibility,
+        has_pose=seq.has_pose,
     )
 
 
@@ -121,25 +178,57 @@ def analyze(
     outputs.prepare()
     progress = progress or _no_progress
 
-    with VideoReader(clip, max_side=MAX_SIDE) as reader, PoseEstimator(model) as estimator:
-        tracker = LifterTracker()
-        seq = estimate_poses(
-            reader, estimator, tracker, progress(reader.info.frame_count, "pose")
-        )
-        info, decode_warnings = reader.info, list(reader.warnings)
-        model_name = estimator.model_name
+    annotator = None
+    try:
+        with VideoReader(clip, max_side=MAX_SIDE) as reader, PoseEstimator(model) as estimator:
+            info = reader.info
+            tracker = LifterTracker()
+            builder = SequenceBuilder((info.width, info.height))
+            if video:
+                annotator = LaggedAnnotator(clip, outputs.video, max_side=MAX_SIDE)
+            tick = progress(info.frame_count, "pose")
+            next_look = int(LOOK_EVERY_S * info.fps)
+            for frame in reader:
+                people = estimator.detect(frame.image, int(round(frame.t * 1000)))
+                builder.append(frame.t, tracker.update(people))
+                tick(1)
+                if annotator is not None and builder.n >= next_look:
+                    _advance(annotator, ex, builder, info, model)
+                    next_look = builder.n + max(int(LOOK_EVERY_S * info.fps), builder.n // 10)
+            seq = builder.sequence()
+            decode_warnings = list(reader.warnings)
+            model_name = estimator.model_name
 
-    found = int(seq.has_pose.sum())
-    if len(seq) == 0 or found < max(3, MIN_POSE_FRACTION * len(seq)):
-        raise NoPersonError(
-            f"no person found in {clip} ({found} of {len(seq)} frames): film the whole body, "
-            "well lit, with the lifter filling a good part of the frame"
-        )
-    analysis = analyze_sequence(seq, ex)
-    report = build_report(ex, info, model_name, tracker.describe(), seq, analysis)
-    report.warnings[:0] = decode_warnings
-    write_outputs(report, analysis, ex, clip, outputs, video=video, progress=progress)
+        found = int(seq.has_pose.sum())
+        if len(seq) == 0 or found < max(3, MIN_POSE_FRACTION * len(seq)):
+            raise NoPersonError(
+                f"no person found in {clip} ({found} of {len(seq)} frames): film the whole "
+                "body, well lit, with the lifter filling a good part of the frame"
+            )
+        analysis = analyze_sequence(seq, ex)
+        report = build_report(ex, info, model_name, tracker.describe(), seq, analysis)
+        report.warnings[:0] = decode_warnings
+        if annotator is not None:
+            annotator.finish(snapshot(ex, analysis, report, len(seq)))
+            annotator = None
+            report.outputs["video"] = str(outputs.video)
+    finally:
+        if annotator is not None:
+            annotator.cancel()
+    write_reports(report, analysis, outputs)
     return report
+
+
+def _advance(
+    annotator: LaggedAnnotator, ex: Exercise, builder: SequenceBuilder, info: VideoInfo, model: str
+) -> None:
+    """Analyse the clip so far and let the drawing thread draw what has settled."""
+    prefix = builder.sequence()
+    if prefix.has_pose.sum() < 3:
+        return
+    analysis = analyze_sequence(prefix, ex)
+    report = build_report(ex, info, model, "", prefix, analysis)
+    annotator.update(snapshot(ex, analysis, report, settled_frontier(ex, analysis, info.fps)))
 
 
 def build_report(
@@ -186,32 +275,7 @@ def overlay_angle_series(
     return series
 
 
-def write_outputs(
-    report: Report,
-    analysis: Analysis,
-    ex: Exercise,
-    clip: Path,
-    outputs: OutputPaths,
-    *,
-    video: bool,
-    progress: ProgressFactory,
-) -> None:
-    from formcheck.report.csv_report import write_measures_csv
-    from formcheck.report.json_report import write_report_json
-
-    if video:
-        from formcheck.render.annotate import write_annotated_video
-
-        write_annotated_video(
-            clip,
-            outputs.video,
-            report,
-            analysis,
-            overlay_angle_series(ex, analysis),
-            max_side=MAX_SIDE,
-            progress=progress(len(analysis.smoothed), "video"),
-        )
-        report.outputs["video"] = str(outputs.video)
+def write_reports(report: Report, analysis: Analysis, outputs: OutputPaths) -> None:
     write_measures_csv(
         outputs.measures,
         analysis.smoothed.t,

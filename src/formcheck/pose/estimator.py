@@ -76,6 +76,16 @@ class PoseEstimator:
             raise ValueError(
                 f"running_mode {running_mode!r} is not supported; use one of {RUNNING_MODES}"
             )
+        if num_poses < 1:
+            raise ValueError(f"num_poses must be at least 1, got {num_poses}")
+        confidences = {
+            "min_pose_detection_confidence": min_pose_detection_confidence,
+            "min_pose_presence_confidence": min_pose_presence_confidence,
+            "min_tracking_confidence": min_tracking_confidence,
+        }
+        for name, value in confidences.items():
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {value}")
         self.model_name, self.model_path = resolve_model(model)
         options = PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(self.model_path)),

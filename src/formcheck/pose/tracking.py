@@ -1,9 +1,10 @@
 """Follow one person, the lifter, through a clip in which others may appear.
 
 MediaPipe returns the people in each frame in no stable order, so "the first pose" is not a
-track. The tracker picks the lifter once, then follows that person's body box from frame to
-frame. When nobody fits, it reports no lifter for that frame rather than switching: a gap in
-the lifter's signal is harmless, a silent splice of two people's movements is not.
+track. The tracker picks the lifter once, then follows everyone's body box from frame to
+frame, so that a coach or a training partner stays "someone else" even while the lifter is
+lost. When nobody continues the lifter's track it reports no lifter for that frame rather than
+switching: a gap in the lifter's signal is harmless, a silent splice of two people is not.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from formcheck.pose.estimator import PersonLandmarks
 MIN_VISIBILITY = 0.5  # landmarks below this are guesses; they stretch the box off the body
 MIN_VISIBLE_POINTS = 4  # fewer visible points than this: use all 33 rather than a sliver
 MIN_OVERLAP = 0.3  # IoU at which a box is plainly the same body whatever its centre did
-# Centre distance allowed, in body sizes (the larger side of the last known box). Between
+# Centre distance allowed, in body sizes (the larger side of the track's last box). Between
 # frames a lifter moves a few hundredths of their size; a training partner or coach beside
 # them stands half a body size away or more.
 BASE_GATE = 0.35
-GATE_GROWTH_PER_LOST_FRAME = 0.005  # while lost, the lifter may have drifted a little further
+GATE_GROWTH_PER_LOST_FRAME = 0.005  # while lost, a person may have drifted a little further
 MAX_GATE = 0.6  # reached after 50 lost frames, and never far enough to take a neighbour
+# Someone else unseen this long is forgotten, so they cannot claim the lifter's spot forever.
+# The lifter's own track is never forgotten.
+FORGET_AFTER_FRAMES = 30
 
 
 @dataclass(frozen=True)
@@ -66,13 +70,32 @@ def body_box(person: PersonLandmarks) -> Box:
     return Box(float(x0), float(y0), float(x1), float(y1))
 
 
+@dataclass
+class _Track:
+    box: Box  # where this person was last seen
+    frames_lost: int = 0
+
+    def match_rank(self, box: Box) -> tuple[int, float, float] | None:
+        """How well ``box`` continues this track (smaller is better), or None if it cannot."""
+        overlap = box.iou(self.box)
+        distance = float(np.linalg.norm(box.center - self.box.center)) / self.box.size
+        gate = min(BASE_GATE + GATE_GROWTH_PER_LOST_FRAME * self.frames_lost, MAX_GATE)
+        if overlap < MIN_OVERLAP and distance > gate:
+            return None
+        # Tracks seen most recently choose first: someone followed up to the last frame keeps
+        # their detection even when it has moved onto the spot where a lost track was last
+        # seen. Then the most overlap, then the nearest centre.
+        return (self.frames_lost, -overlap, distance)
+
+
 class LifterTracker:
     """Feed it every frame's detections; it returns the lifter's, or None."""
 
     def __init__(self) -> None:
-        self._last_box: Box | None = None  # where the lifter was last seen
+        self._tracks: dict[int, _Track] = {}
+        self._next_id = 0
+        self._lifter_id: int | None = None
         self._first_box: Box | None = None
-        self._frames_lost = 0
         self._frames = 0
         self._frames_with_lifter = 0
         self._frames_with_several = 0
@@ -84,42 +107,48 @@ class LifterTracker:
         if len(people) > 1:
             self._frames_with_several += 1
         boxes = [body_box(person) for person in people]
+        track_of = self._associate(boxes)  # detection index -> track id
 
-        if self._last_box is None:
+        if self._lifter_id is None and people:
             # First sight: the largest body is the one the camera was set up for.
-            chosen = max(range(len(people)), key=lambda i: boxes[i].area, default=None)
-            if chosen is not None:
-                self._first_box = boxes[chosen]
-        else:
-            chosen = self._match(boxes)
+            largest = max(range(len(people)), key=lambda i: boxes[i].area)
+            self._lifter_id = track_of[largest]
+            self._first_box = boxes[largest]
 
-        if chosen is None:
-            if self._last_box is not None:
-                self._frames_lost += 1
-            return None
-        self._last_box = boxes[chosen]
-        self._frames_lost = 0
-        self._frames_with_lifter += 1
-        return people[chosen]
+        for index, track_id in track_of.items():
+            if track_id == self._lifter_id:
+                self._frames_with_lifter += 1
+                return people[index]
+        return None
 
-    def _match(self, boxes: list[Box]) -> int | None:
-        """Index of the box that continues the lifter's track, or None if none is close."""
-        last = self._last_box
-        assert last is not None
-        gate = min(BASE_GATE + GATE_GROWTH_PER_LOST_FRAME * self._frames_lost, MAX_GATE)
-        best: tuple[float, float] | None = None
-        chosen = None
-        for i, box in enumerate(boxes):
-            overlap = box.iou(last)
-            distance = float(np.linalg.norm(box.center - last.center)) / last.size
-            if overlap < MIN_OVERLAP and distance > gate:
+    def _associate(self, boxes: list[Box]) -> dict[int, int]:
+        """Continue tracks with this frame's boxes, one to one, best matches first."""
+        pairs = []
+        for track_id, track in self._tracks.items():
+            for index, box in enumerate(boxes):
+                rank = track.match_rank(box)
+                if rank is not None:
+                    pairs.append((rank, track_id, index))
+        track_of: dict[int, int] = {}
+        for _, track_id, index in sorted(pairs):
+            if index in track_of or track_id in track_of.values():
                 continue
-            # Prefer the most overlap, then the nearest centre: two close candidates can
-            # only mean the lifter and someone passing right by them.
-            rank = (-overlap, distance)
-            if best is None or rank < best:
-                best, chosen = rank, i
-        return chosen
+            track_of[index] = track_id
+
+        for track_id, track in list(self._tracks.items()):
+            if track_id in track_of.values():
+                continue
+            track.frames_lost += 1
+            if track.frames_lost > FORGET_AFTER_FRAMES and track_id != self._lifter_id:
+                del self._tracks[track_id]
+        for index, box in enumerate(boxes):
+            if index in track_of:
+                self._tracks[track_of[index]] = _Track(box)
+            else:  # someone new, or someone lost beyond every gate: a new track, never a merge
+                track_of[index] = self._next_id
+                self._tracks[self._next_id] = _Track(box)
+                self._next_id += 1
+        return track_of
 
     def describe(self) -> str:
         """Which person was analysed, in words, for the report."""
