@@ -49,6 +49,7 @@ KEYFRAMES: dict[str, dict[str, float]] = {
         "free_knee": 35.0,
         "free_ankle": 25.0,
         "elbow": 5.0,
+        "bell_back": 0.0,
     },
     "bottom": {
         "trunk": 80.0,
@@ -58,6 +59,8 @@ KEYFRAMES: dict[str, dict[str, float]] = {
         "free_knee": 8.0,
         "free_ankle": 10.0,
         "elbow": 5.0,
+        # The bell is kept "close to the standing shin": the arm is drawn back from hanging.
+        "bell_back": 25.0,
     },
 }
 
@@ -391,7 +394,8 @@ def _solve(
     for side in ("left", "right"):
         sy = 1.0 if side == "left" else -1.0
         if side == bell_hand:
-            arm = rot_y(-f["drift"])  # shoulder flexion swings the bell forward
+            # Shoulder flexion swings the bell forward; a clean rep draws it back to the shin.
+            arm = rot_y(-(f["drift"] - f["bell_back"]))
             elbow = f["elbow"]
         else:
             arm = rot_x(np.full(n, sy * FREE_ARM_ABDUCTION_DEG))

@@ -12,6 +12,7 @@ from formcheck.signals.measures import Body
 # The free foot counts as down when its lowest point is within this many leg lengths (~2 cm)
 # of the standing sole.
 FOOT_DOWN_HEIGHT = 0.02
+FOOT_HOLD_S = 0.3
 
 REP_MEASURE_UNITS = {
     "depth_deg": "deg",
@@ -51,7 +52,7 @@ def rep_measures(
     out["bottom_rebound_deg"] = (rebound, w.reach + i)
     out["hip_back_ratio"] = _hip_back_ratio(w, signal, body)
     out["free_foot_down_s"] = _free_foot_down(w, t, signal, body)
-    out["standing_foot_travel"] = _standing_foot_travel(w, body)
+    out["standing_foot_travel"] = _standing_foot_travel(w, t, body)
     return out
 
 
@@ -78,11 +79,12 @@ def _hip_back_ratio(w: RepWindow, signal: np.ndarray, body: Body) -> tuple[float
 def _free_foot_down(
     w: RepWindow, t: np.ndarray, signal: np.ndarray, body: Body
 ) -> tuple[float, int]:
-    """Seconds the free foot is on the floor while the lifter is well into the rep (a tap
-    between reps is allowed, so only the part below a third of the depth counts)."""
+    """Seconds the free foot is on the floor while the lifter is deep in the rep (a tap
+    between reps is allowed, and the legs pass each other near the top, where the pose
+    model can mistake one foot for the other, so only the deeper half counts)."""
     from formcheck.signals.measures import free_foot_height
 
-    deep = signal[w.start : w.end + 1] >= w.top_level + (w.depth - w.top_level) / 3
+    deep = signal[w.start : w.end + 1] >= w.top_level + (w.depth - w.top_level) / 2
     height = free_foot_height(body)[w.start : w.end + 1]
     down = deep & (height < FOOT_DOWN_HEIGHT)
     if not np.isfinite(height[deep]).any():
@@ -92,11 +94,14 @@ def _free_foot_down(
     return float(down.sum() * dt), frame
 
 
-def _standing_foot_travel(w: RepWindow, body: Body) -> tuple[float, int]:
-    """Furthest the standing ankle moves from where it was at the start of the rep."""
-    ankle = body.stand(body.px, "ankle")[w.start : w.end + 1]
-    travel = g.norm(ankle - ankle[0]) / body.leg_length_px()
-    if not np.isfinite(travel).any():
-        return float("nan"), w.start
-    i = int(np.nanargmax(travel))
-    return float(travel[i]), w.start + i
+def _standing_foot_travel(w: RepWindow, t: np.ndarray, body: Body) -> tuple[float, int]:
+    """How far the standing foot ended the rep from where it began it (medians over
+    ``FOOT_HOLD_S`` at each end). Comparing the ends, not the worst frame, because when the
+    free leg swings past, the pose model can put the standing foot on the wrong leg for a
+    few frames; a foot that really slid stays where it slid to."""
+    foot = np.mean([body.stand(body.px, p) for p in ("ankle", "heel", "foot_index")], axis=0)
+    hold = max(1, int(round(FOOT_HOLD_S / float(np.median(np.diff(t))))))
+    before = np.nanmedian(foot[w.start : w.start + hold], axis=0)
+    after = np.nanmedian(foot[max(w.start, w.lockout_end + 1 - hold) : w.lockout_end + 1], axis=0)
+    travel = float(g.norm(after - before) / body.leg_length_px())
+    return travel, w.end

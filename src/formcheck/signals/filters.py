@@ -1,7 +1,9 @@
 """Smoothing of landmark tracks.
 
 Offline analysis can look ahead, so it uses a zero-phase Butterworth low-pass (``filtfilt``):
-no lag, so the bottom of a rep stays where it happened. Gaps shorter than ``max_gap_s`` are
+no lag, so the bottom of a rep stays where it happened. Before it, a short running median
+removes the pose model's glitches (a foot put on the other leg for two or three frames as the
+legs pass each other) that a low-pass would only spread out. Gaps shorter than ``max_gap_s`` are
 bridged by linear interpolation first (the filter cannot run through NaN); longer gaps stay
 NaN, because inventing a second of motion would invent faults.
 """
@@ -9,6 +11,7 @@ NaN, because inventing a second of motion would invent faults.
 from __future__ import annotations
 
 import numpy as np
+from scipy.ndimage import median_filter
 from scipy.signal import butter, sosfiltfilt
 
 from formcheck.types import PoseSequence
@@ -70,13 +73,34 @@ def zero_phase_lowpass(
     return out
 
 
+def running_median(t: np.ndarray, x: np.ndarray, window_s: float) -> np.ndarray:
+    """Running median over ``window_s`` along axis 0, per run of valid frames (NaN kept)."""
+    x = np.asarray(x, dtype=float)
+    if len(t) < 3:
+        return x.copy()
+    size = int(round(window_s / float(np.median(np.diff(t))))) | 1  # odd, centred
+    out = x.copy()
+    flat_in, flat_out = x.reshape(len(x), -1), out.reshape(len(x), -1)
+    valid = ~np.isnan(flat_in).any(axis=1)
+    for start, stop in _runs(valid):
+        if stop - start >= size:
+            flat_out[start:stop] = median_filter(
+                flat_in[start:stop], size=(size, 1), mode="nearest"
+            )
+    return out
+
+
 def smooth_sequence(
-    seq: PoseSequence, cutoff_hz: float = 4.0, max_gap_s: float = 0.3
+    seq: PoseSequence,
+    cutoff_hz: float = 4.0,
+    max_gap_s: float = 0.3,
+    median_s: float = 0.2,
 ) -> PoseSequence:
-    """The offline smoothing stage: bridge short gaps, then zero-phase low-pass."""
+    """The offline smoothing stage: bridge short gaps, remove glitches, zero-phase low-pass."""
 
     def smooth(values: np.ndarray) -> np.ndarray:
-        return zero_phase_lowpass(seq.t, fill_short_gaps(seq.t, values, max_gap_s), cutoff_hz)
+        filled = fill_short_gaps(seq.t, values, max_gap_s)
+        return zero_phase_lowpass(seq.t, running_median(seq.t, filled, median_s), cutoff_hz)
 
     return PoseSequence(
         t=seq.t,
