@@ -34,6 +34,7 @@ class Analysis:
     standing_leg: str | None
     rep_index: np.ndarray  # (T,) 1-based rep number, 0 between reps
     phase: np.ndarray  # (T,) phase names
+    rep_scalars: list[dict[str, tuple[float, int]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -52,23 +53,74 @@ def _standing_leg(seq: PoseSequence, w: RepWindow, t: np.ndarray) -> str | None:
     return max(drop, key=drop.get)
 
 
+# Measures judged as a change from the lifter's own standing posture: people stand with their
+# heads a little forward or back, and the fault is what the hinge does to it.
+FROM_STANDING = {"spine_flexion_deg": "spine_flexion_change_deg"}
+STANDING_MAX_INCLINATION_DEG = 20.0
+
+
+def changes_from_standing(
+    measures: dict[str, np.ndarray], signal: np.ndarray, windows: list[RepWindow]
+) -> dict[str, np.ndarray]:
+    standing = signal < STANDING_MAX_INCLINATION_DEG
+    for w in windows:
+        standing[w.start : w.end + 1] = False
+    if not standing.any():
+        standing = signal < STANDING_MAX_INCLINATION_DEG
+    out = {}
+    for name, changed in FROM_STANDING.items():
+        baseline = np.nanmedian(measures[name][standing]) if standing.any() else np.nan
+        out[changed] = measures[name] - baseline
+    return out
+
+
+def _nearest_rep(t: np.ndarray, windows: list[RepWindow]) -> np.ndarray:
+    """(T,) index of the rep whose bottom is nearest in time to each frame."""
+    centres = np.array([t[w.bottom] for w in windows])
+    return np.abs(t[:, None] - centres[None, :]).argmin(axis=1)
+
+
+def _left_foot_stands(seq: PoseSequence, windows: list[RepWindow], rep_left: np.ndarray) -> np.ndarray:
+    """(T,) True where the left foot is the standing one, decided frame by frame by which foot
+    is at the standing foot's place. Side-on, the pose model sometimes swaps the legs' labels
+    for a stretch of a rep; the foot that stays put is the standing one whatever its label."""
+    px = seq.pixel_xy
+    left, right = px[:, L.LEFT_ANKLE], px[:, L.RIGHT_ANKLE]
+    lower = np.where((left[:, 1] >= right[:, 1])[:, None], left, right)  # image y is down
+    homes = np.array([np.nanmedian(lower[w.start : w.end + 1], axis=0) for w in windows])
+    home = homes[_nearest_rep(seq.t, windows)]
+    d_left = np.linalg.norm(left - home, axis=1)
+    d_right = np.linalg.norm(right - home, axis=1)
+    shin = np.nanmedian(np.linalg.norm(px[:, L.LEFT_KNEE] - px[:, L.LEFT_ANKLE], axis=1))
+    # Feet together (between reps) or a foot not found: keep the rep's standing leg.
+    clear = np.abs(d_left - d_right) > 0.25 * shin
+    return np.where(clear, d_left < d_right, rep_left)
+
+
 def _sides_per_frame(
-    t: np.ndarray, windows: list[RepWindow], legs: list[str | None], fallback: str, bell_hand: str
+    seq: PoseSequence,
+    windows: list[RepWindow],
+    legs: list[str | None],
+    fallback: str,
+    bell_hand: str,
 ) -> BodySides:
-    """Each frame takes the standing leg of the nearest rep (a leg switch happens between)."""
-    left = np.full(len(t), fallback == "left")
-    known = [(w, leg) for w, leg in zip(windows, legs) if leg is not None]
-    if known:
-        centres = np.array([t[w.bottom] for w, _ in known])
-        nearest = np.abs(t[:, None] - centres[None, :]).argmin(axis=1)
-        left = np.array([known[k][1] == "left" for k in nearest])
+    """The standing leg per frame (by where the feet are) and the loaded hand. Where the
+    feet say the leg labels are swapped, the pose model has mirrored the whole body (it took
+    the lifter to face the other way), so the arms' labels are swapped there too."""
+    t = seq.t
+    rep_left = np.full(len(t), fallback == "left")
+    if windows:
+        per_rep = np.array([(leg or fallback) == "left" for leg in legs])
+        rep_left = per_rep[_nearest_rep(t, windows)]
+    left = _left_foot_stands(seq, windows, rep_left) if windows else rep_left
     if bell_hand == "standing_side":
-        hand = left
+        hand = rep_left
     elif bell_hand == "opposite_side":
-        hand = ~left
+        hand = ~rep_left
     else:
         hand = np.full(len(t), bell_hand == "left")
-    return BodySides(left_stands=left, left_hand_loaded=hand)
+    mirrored = left != rep_left
+    return BodySides(left_stands=left, left_hand_loaded=np.where(mirrored, ~hand, hand))
 
 
 def _joint_names(leg: str | None, bell_left: bool) -> dict[str, tuple[str, ...]]:
@@ -115,21 +167,26 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
         windows, legs = _drop_two_footed(smoothed, windows, legs, exercise, t, warnings)
 
     fallback = next((leg for leg in legs if leg), "left")
-    sides = _sides_per_frame(t, windows, legs or [None] * len(windows), fallback,
-                             exercise.bell_hand)
+    sides = _sides_per_frame(
+        smoothed, windows, legs or [None] * len(windows), fallback, exercise.bell_hand
+    )
     body = Body(smoothed, sides, view.facing)
     measures = compute_measures(body)
+    measures.update(changes_from_standing(measures, signal, windows))
 
     units = {name: info.unit for name, (_, info) in MEASURES.items()} | REP_MEASURE_UNITS
+    units |= {changed: units[name] for name, changed in FROM_STANDING.items()}
     not_assessable = {
         rule.id: f"not assessable from this view ({view.view}): needs {' or '.join(rule.views)}"
         for rule in exercise.active_rules
         if view.view not in rule.views
     }
     reps: list[Rep] = []
+    rep_scalars: list[dict[str, tuple[float, int]]] = []
     for k, w in enumerate(windows, start=1):
         leg = legs[k - 1] if legs else None
         scalars = rep_measures(w, t, signal, body)
+        rep_scalars.append(scalars)
         evidence = RepEvidence(
             window=w,
             t=t,
@@ -178,6 +235,7 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
         standing_leg=standing,
         rep_index=rep_index,
         phase=phase,
+        rep_scalars=rep_scalars,
         warnings=warnings,
     )
 

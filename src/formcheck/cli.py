@@ -84,9 +84,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def quiet_native_logs() -> None:
+    """MediaPipe's C++ layers write start-up chatter (XNNPACK, feedback tensors) straight to
+    file descriptor 2, which no Python logging setting reaches. Point fd 2 at /dev/null and
+    give Python's ``sys.stderr`` a private copy of the real stream, so formcheck's own
+    messages and progress bars still show. Only when stderr is the process's own (not when a
+    caller or test has replaced it), and never with --debug."""
+    if sys.stderr is not sys.__stderr__:
+        return
+    try:
+        sys.stderr.flush()
+        private = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        sys.stderr = os.fdopen(private, "w", buffering=1, encoding=sys.__stderr__.encoding,
+                               errors="replace")
+    except OSError:
+        pass  # no fd 2 to redirect (e.g. some embedded interpreters): keep the chatter
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.debug:
+        quiet_native_logs()
     try:
         return args.func(args)
     except FormcheckError as exc:

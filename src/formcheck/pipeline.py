@@ -9,7 +9,7 @@ draws the verdicts on it: re-decoding costs far less than keeping every frame in
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +122,27 @@ class SequenceBuilder:
         )
 
 
+def track_poses(
+    reader: VideoReader, estimator: PoseEstimator, tracker: LifterTracker, into: SequenceBuilder
+) -> Iterator[int]:
+    """Pass 1: the lifter's landmarks, frame by frame, appended to ``into``; yields the
+    number of frames so far so a caller can report progress or look at the prefix."""
+    for frame in reader:
+        people = estimator.detect(frame.image, int(round(frame.t * 1000)))
+        into.append(frame.t, tracker.update(people))
+        yield into.n
+
+
+def extract_poses(clip: Path, model: str = "lite") -> tuple[PoseSequence, VideoInfo, str]:
+    """Just pass 1, for evaluation tools: (landmarks, clip facts, which person)."""
+    with VideoReader(clip, max_side=MAX_SIDE) as reader, PoseEstimator(model) as estimator:
+        tracker = LifterTracker()
+        builder = SequenceBuilder((reader.info.width, reader.info.height))
+        for _ in track_poses(reader, estimator, tracker, builder):
+            pass
+        return builder.sequence(), reader.info, tracker.describe()
+
+
 def settled_frontier(ex: Exercise, analysis: Analysis, fps: float) -> int:
     """Frames before the returned index will not change their overlay as the clip goes on:
     the reps before them have ended (with their finish), and the lifter has not started
@@ -188,9 +209,7 @@ def analyze(
                 annotator = LaggedAnnotator(clip, outputs.video, max_side=MAX_SIDE)
             tick = progress(info.frame_count, "pose")
             next_look = int(LOOK_EVERY_S * info.fps)
-            for frame in reader:
-                people = estimator.detect(frame.image, int(round(frame.t * 1000)))
-                builder.append(frame.t, tracker.update(people))
+            for _ in track_poses(reader, estimator, tracker, builder):
                 tick(1)
                 if annotator is not None and builder.n >= next_look:
                     _advance(annotator, ex, builder, info, model)
