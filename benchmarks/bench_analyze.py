@@ -72,9 +72,11 @@ def main() -> int:
     print(f"clip: {clip.name}  frames: {frames}  model: {args.model}  runs: {args.repeat}")
     for name, value in fps.items():
         print(f"  {name:<36} {value:7.1f} frames/s")
-    base = fps["pose inference alone"]
-    print(f"  ratio full analyze / inference alone:        {fps['full analyze (video, report, CSV)'] / base:.2f}")
-    print(f"  ratio full analyze / decode + inference:     {fps['full analyze (video, report, CSV)'] / fps['decode + pose inference']:.2f}")
+    full = fps["full analyze (video, report, CSV)"]
+    ratio_alone = full / fps["pose inference alone"]
+    ratio_decode = full / fps["decode + pose inference"]
+    print(f"  ratio full analyze / inference alone:        {ratio_alone:.2f}")
+    print(f"  ratio full analyze / decode + inference:     {ratio_decode:.2f}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory (max RSS of this process): {peak_mb:.0f} MB")
     return 0

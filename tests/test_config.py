@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import pytest
 
+from formcheck.analysis import FROM_STANDING
 from formcheck.errors import ConfigError, UnknownExerciseError
 from formcheck.exercises.registry import available, get_exercise
-from formcheck.signals.measures import MEASURES
-from formcheck.analysis import FROM_STANDING
 from formcheck.reps.metrics import REP_MEASURE_UNITS
+from formcheck.signals.measures import MEASURES
 
 SLDL_FAULTS = {
-    "hips_open", "spine_round", "bell_drift", "knee_valgus", "lean_back", "squat_not_hinge",
-    "rear_leg_high", "rear_leg_bent", "chest_drop", "arm_pull", "fast_descent",
-    "bounce_at_bottom", "balance_loss", "neck_not_neutral",
+    "hips_open",
+    "spine_round",
+    "bell_drift",
+    "knee_valgus",
+    "lean_back",
+    "squat_not_hinge",
+    "rear_leg_high",
+    "rear_leg_bent",
+    "chest_drop",
+    "arm_pull",
+    "fast_descent",
+    "bounce_at_bottom",
+    "balance_loss",
+    "neck_not_neutral",
 }
 
 

@@ -5,8 +5,8 @@ body is posed by joint angles, so the rules meet the fault as a camera would sho
 from __future__ import annotations
 
 import pytest
-from builders import FAULTS, sldl_sequence
 
+from builders import FAULTS, sldl_sequence
 from formcheck.analysis import analyze_sequence
 from formcheck.exercises.registry import get_exercise
 
@@ -14,9 +14,7 @@ EXERCISE = get_exercise("kb_single_leg_deadlift")
 RULES = {rule.id: rule for rule in EXERCISE.rules}
 ALL_VIEWS = ("side", "front", "back", "oblique")
 
-CASES = [
-    (fault, view) for fault in FAULTS for view in RULES[fault].views if view in ALL_VIEWS
-]
+CASES = [(fault, view) for fault in FAULTS for view in RULES[fault].views if view in ALL_VIEWS]
 
 
 def fired(analysis) -> list[set[str]]:

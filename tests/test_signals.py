@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from builders import sldl_sequence
 
+from builders import sldl_sequence
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.signals.filters import fill_short_gaps, smooth_sequence, zero_phase_lowpass
 from formcheck.types import PoseSequence

@@ -25,7 +25,6 @@ import numpy as np
 from formcheck.analysis import analyze_sequence
 from formcheck.exercises.registry import get_exercise
 from formcheck.pipeline import extract_poses
-from formcheck.reps.metrics import rep_measures
 from formcheck.rules.model import Rule
 from formcheck.types import PoseSequence
 
@@ -35,12 +34,23 @@ def cached_poses(clip: Path, model: str, cache: Path) -> PoseSequence:
     path = cache / f"{clip.stem}-{key}-{model}.npz"
     if path.exists():
         d = np.load(path)
-        return PoseSequence(d["t"], d["image_xy"], d["world_xyz"], d["visibility"],
-                            tuple(int(v) for v in d["frame_size"]))
+        return PoseSequence(
+            d["t"],
+            d["image_xy"],
+            d["world_xyz"],
+            d["visibility"],
+            tuple(int(v) for v in d["frame_size"]),
+        )
     seq, _, _ = extract_poses(clip, model)
     cache.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, t=seq.t, image_xy=seq.image_xy, world_xyz=seq.world_xyz,
-                        visibility=seq.visibility, frame_size=np.array(seq.frame_size))
+    np.savez_compressed(
+        path,
+        t=seq.t,
+        image_xy=seq.image_xy,
+        world_xyz=seq.world_xyz,
+        visibility=seq.visibility,
+        frame_size=np.array(seq.frame_size),
+    )
     return seq
 
 
@@ -51,8 +61,9 @@ def worst_value(rule: Rule, analysis, k: int) -> float:
     if cond.measure in analysis.measures:
         series = analysis.measures[cond.measure]
         t = analysis.smoothed.t
-        frames = np.unique(np.concatenate(
-            [np.arange(len(series))[w.frames(p, t)] for p in rule.phases]))
+        frames = np.unique(
+            np.concatenate([np.arange(len(series))[w.frames(p, t)] for p in rule.phases])
+        )
         values = series[frames]
         return float(values[cond.worst_index(values)]) if np.isfinite(values).any() else np.nan
     return float(analysis.rep_scalars[k].get(cond.measure, (np.nan, 0))[0])
@@ -67,9 +78,13 @@ def evaluate(label_file: Path, model: str, cache: Path) -> dict:
     truth = labels["reps"]
     found = [sorted(f.rule_id for f in rep.faults) for rep in analysis.reps]
     result = {
-        "clip": clip.name, "view_label": labels.get("view"), "view": analysis.view.view,
-        "reps_labelled": len(truth), "reps_found": len(analysis.reps),
-        "faults_labelled": [r["fault"] for r in truth], "faults_found": found,
+        "clip": clip.name,
+        "view_label": labels.get("view"),
+        "view": analysis.view.view,
+        "reps_labelled": len(truth),
+        "reps_found": len(analysis.reps),
+        "faults_labelled": [r["fault"] for r in truth],
+        "faults_found": found,
         "detectability": [],
     }
     if len(analysis.reps) != len(truth):
@@ -80,14 +95,19 @@ def evaluate(label_file: Path, model: str, cache: Path) -> dict:
             continue
         rule = rules[fault]
         clean = [worst_value(rule, analysis, j) for j, r in enumerate(truth) if r["fault"] is None]
-        result["detectability"].append({
-            "fault": fault, "magnitude": rep_truth["magnitude"], "unit": rep_truth["unit"],
-            "measure": rule.conditions[0].measure, "threshold": rule.conditions[0].threshold,
-            "in_fault_rep": round(worst_value(rule, analysis, k), 3),
-            "clean_reps": [round(v, 3) for v in clean],
-            "judged_from_view": analysis.view.view in rule.views,
-            "detected": fault in found[k],
-        })
+        result["detectability"].append(
+            {
+                "fault": fault,
+                "magnitude": rep_truth["magnitude"],
+                "unit": rep_truth["unit"],
+                "measure": rule.conditions[0].measure,
+                "threshold": rule.conditions[0].threshold,
+                "in_fault_rep": round(worst_value(rule, analysis, k), 3),
+                "clean_reps": [round(v, 3) for v in clean],
+                "judged_from_view": analysis.view.view in rule.views,
+                "detected": fault in found[k],
+            }
+        )
     return result
 
 
@@ -100,7 +120,8 @@ def main() -> int:
     args = parser.parse_args()
     results = [
         evaluate(f, args.model, args.cache)
-        for folder in args.folders for f in sorted(folder.glob("*.labels.json"))
+        for folder in args.folders
+        for f in sorted(folder.glob("*.labels.json"))
     ]
     print(f"model: {args.model}")
     print(f"{'clip':<34} {'view':<8} reps  faults per rep (labelled -> found)")
@@ -110,15 +131,22 @@ def main() -> int:
             for lab, fnd in zip(r["faults_labelled"], r["faults_found"])
         )
         print(f"{r['clip']:<34} {r['view']:<8} {r['reps_found']}/{r['reps_labelled']}  {pairs}")
-    print(f"\n{'fault':<18} {'view':<8} {'posed':>7}  {'measure':<26} {'fault rep':>9} "
-          f"{'clean max':>9} {'thresh':>7}  verdict")
+    print(
+        f"\n{'fault':<18} {'view':<8} {'posed':>7}  {'measure':<26} {'fault rep':>9} "
+        f"{'clean max':>9} {'thresh':>7}  verdict"
+    )
     for r in results:
         for d in r["detectability"]:
             clean = max(d["clean_reps"], key=abs) if d["clean_reps"] else float("nan")
-            verdict = ("detected" if d["detected"] else "missed") if d["judged_from_view"] \
+            verdict = (
+                ("detected" if d["detected"] else "missed")
+                if d["judged_from_view"]
                 else "not assessable"
-            print(f"{d['fault']:<18} {r['view']:<8} {d['magnitude']!s:>7}  {d['measure']:<26} "
-                  f"{d['in_fault_rep']:>9.2f} {clean:>9.2f} {d['threshold']:>7}  {verdict}")
+            )
+            print(
+                f"{d['fault']:<18} {r['view']:<8} {d['magnitude']!s:>7}  {d['measure']:<26} "
+                f"{d['in_fault_rep']:>9.2f} {clean:>9.2f} {d['threshold']:>7}  {verdict}"
+            )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

@@ -41,8 +41,7 @@ class Analysis:
 def _ankle_drop(seq: PoseSequence, frames: slice) -> dict[str, float]:
     """Mean world-y (down) of each ankle in ``frames``: the standing ankle is the lower one."""
     return {
-        leg: float(np.nanmean(seq.world_xyz[frames, L[f"{leg.upper()}_ANKLE"], 1]))
-        for leg in LEGS
+        leg: float(np.nanmean(seq.world_xyz[frames, L[f"{leg.upper()}_ANKLE"], 1])) for leg in LEGS
     }
 
 
@@ -80,7 +79,9 @@ def _nearest_rep(t: np.ndarray, windows: list[RepWindow]) -> np.ndarray:
     return np.abs(t[:, None] - centres[None, :]).argmin(axis=1)
 
 
-def _left_foot_stands(seq: PoseSequence, windows: list[RepWindow], rep_left: np.ndarray) -> np.ndarray:
+def _left_foot_stands(
+    seq: PoseSequence, windows: list[RepWindow], rep_left: np.ndarray
+) -> np.ndarray:
     """(T,) True where the left foot is the standing one, decided frame by frame by which foot
     is at the standing foot's place. Side-on, the pose model sometimes swaps the legs' labels
     for a stretch of a rep; the foot that stays put is the standing one whatever its label."""

@@ -69,11 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyze", help="analyse a recorded clip")
     p.add_argument("clip", help="video file (mp4, mov, webm, gif...)")
-    p.add_argument("--exercise", default="kb_single_leg_deadlift",
-                   help="exercise name (see `formcheck exercises`)")
+    p.add_argument(
+        "--exercise",
+        default="kb_single_leg_deadlift",
+        help="exercise name (see `formcheck exercises`)",
+    )
     p.add_argument("--out", help="output folder (default: CLIP's folder / CLIPNAME_formcheck)")
-    p.add_argument("--model", default="lite",
-                   help="pose model: lite, full, heavy or a path to a .task file (default lite)")
+    p.add_argument(
+        "--model",
+        default="lite",
+        help="pose model: lite, full, heavy or a path to a .task file (default lite)",
+    )
     p.add_argument("--config", help="TOML file overriding rule thresholds")
     p.add_argument("--no-video", action="store_true", help="skip the annotated video")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -98,8 +104,9 @@ def quiet_native_logs() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
-        sys.stderr = os.fdopen(private, "w", buffering=1, encoding=sys.__stderr__.encoding,
-                               errors="replace")
+        sys.stderr = os.fdopen(
+            private, "w", buffering=1, encoding=sys.__stderr__.encoding, errors="replace"
+        )
     except OSError:
         pass  # no fd 2 to redirect (e.g. some embedded interpreters): keep the chatter
 

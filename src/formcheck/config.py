@@ -31,8 +31,18 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 RULE_KEYS = {
-    "measure", "compare", "threshold", "conditions", "phases", "views", "min_duration_s",
-    "joints", "cue", "message", "seed", "enabled",
+    "measure",
+    "compare",
+    "threshold",
+    "conditions",
+    "phases",
+    "views",
+    "min_duration_s",
+    "joints",
+    "cue",
+    "message",
+    "seed",
+    "enabled",
 }
 USER_RULE_KEYS = {"threshold", "min_duration_s", "enabled", "views", "message", "cue"}
 PHASES = {"rep", "descent", "early_descent", "bottom", "ascent", "lockout"}

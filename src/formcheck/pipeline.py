@@ -64,7 +64,9 @@ class OutputPaths:
         )
         for path in (paths.video, paths.report, paths.measures):
             if path.resolve() == clip.resolve():
-                raise OutputError(f"output {path} would overwrite the input clip: choose another --out")
+                raise OutputError(
+                    f"output {path} would overwrite the input clip: choose another --out"
+                )
         return paths
 
     def prepare(self) -> None:
@@ -166,9 +168,7 @@ def settled_frontier(ex: Exercise, analysis: Analysis, fps: float) -> int:
     return max(last, last + int(moving[0]) - int(round(START_LEAD_S * fps)))
 
 
-def snapshot(
-    ex: Exercise, analysis: Analysis, report: Report, upto: int
-) -> OverlaySnapshot:
+def snapshot(ex: Exercise, analysis: Analysis, report: Report, upto: int) -> OverlaySnapshot:
     seq = analysis.smoothed
     return OverlaySnapshot(
         upto=upto,
@@ -280,9 +280,7 @@ def build_report(
     )
 
 
-def overlay_angle_series(
-    ex: Exercise, analysis: Analysis
-) -> dict[str, tuple[np.ndarray, int]]:
+def overlay_angle_series(ex: Exercise, analysis: Analysis) -> dict[str, tuple[np.ndarray, int]]:
     """label -> (degrees per frame, landmark to write the value beside)."""
     stand = analysis.standing_leg or "left"
     free = "right" if stand == "left" else "left"

@@ -20,7 +20,13 @@ from formcheck.rules.model import Rule
 HERE = Path(__file__).parent
 BELL_HANDS = ("standing_side", "opposite_side", "left", "right")
 EXERCISE_KEYS = {
-    "name", "title", "source", "single_leg", "rep_signal", "bell_hand", "overlay_angles",
+    "name",
+    "title",
+    "source",
+    "single_leg",
+    "rep_signal",
+    "bell_hand",
+    "overlay_angles",
 }
 
 
@@ -93,7 +99,9 @@ def apply_overrides(exercise: Exercise, raw: dict[str, Any], source: Path) -> Ex
     reject_unknown_keys(set(mine), {"exercise", "reps", "rules"}, where)
     changes: dict[str, Any] = {}
     if "exercise" in mine:
-        reject_unknown_keys(set(mine["exercise"]), {"bell_hand"}, f"[{exercise.name}.exercise] of {source}")
+        reject_unknown_keys(
+            set(mine["exercise"]), {"bell_hand"}, f"[{exercise.name}.exercise] of {source}"
+        )
         hand = mine["exercise"].get("bell_hand", exercise.bell_hand)
         if hand not in BELL_HANDS:
             raise ConfigError(f"bell_hand in {source} must be one of {', '.join(BELL_HANDS)}")

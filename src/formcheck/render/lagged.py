@@ -58,9 +58,12 @@ def render_all(
     clip: Path, target: Path, snap: OverlaySnapshot, max_side: int, progress=lambda n: None
 ) -> None:
     """Plain pass 2: draw every frame from one (final) snapshot."""
-    with VideoReader(clip, max_side=max_side) as reader, VideoWriter(
-        target, width=reader.info.width, height=reader.info.height, fps=reader.info.fps
-    ) as writer:
+    with (
+        VideoReader(clip, max_side=max_side) as reader,
+        VideoWriter(
+            target, width=reader.info.width, height=reader.info.height, fps=reader.info.fps
+        ) as writer,
+    ):
         for frame in reader:
             writer.write(draw_frame(frame.image, frame.index, snap)[0], frame.t)
             progress(1)
@@ -99,10 +102,15 @@ class LaggedAnnotator:
 
     def _run(self) -> None:
         try:
-            with VideoReader(self.clip, max_side=self.max_side) as reader, VideoWriter(
-                self.target, width=reader.info.width, height=reader.info.height,
-                fps=reader.info.fps,
-            ) as writer:
+            with (
+                VideoReader(self.clip, max_side=self.max_side) as reader,
+                VideoWriter(
+                    self.target,
+                    width=reader.info.width,
+                    height=reader.info.height,
+                    fps=reader.info.fps,
+                ) as writer,
+            ):
                 for frame in reader:
                     snap = self._wait_for(frame.index)
                     image, key = draw_frame(frame.image, frame.index, snap)

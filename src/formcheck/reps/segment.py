@@ -88,13 +88,19 @@ def segment_reps(t: np.ndarray, signal: np.ndarray, settings: RepSettings) -> li
     for k, peak in enumerate(peaks):
         next_peak = peaks[k + 1] if k + 1 < len(peaks) else len(x) - 1
         top_before = np.nanmin(np.where(valid[floor : peak + 1], x[floor : peak + 1], np.inf))
-        top_after = np.nanmin(np.where(valid[peak:next_peak + 1], x[peak:next_peak + 1], np.inf))
+        top_after = np.nanmin(
+            np.where(valid[peak : next_peak + 1], x[peak : next_peak + 1], np.inf)
+        )
         depth = x[peak]
         amp_before, amp_after = depth - top_before, depth - top_after
         if min(amp_before, amp_after) < settings.min_amplitude:
             continue  # never came back up (clip ends mid-rep) or a wobble, not a rep
-        start = _last_at_or_below(filled, top_before + settings.edge_fraction * amp_before, peak, floor)
-        end = _first_at_or_below(filled, top_after + settings.edge_fraction * amp_after, peak, next_peak)
+        start = _last_at_or_below(
+            filled, top_before + settings.edge_fraction * amp_before, peak, floor
+        )
+        end = _first_at_or_below(
+            filled, top_after + settings.edge_fraction * amp_after, peak, next_peak
+        )
         if start is None or end is None:
             continue
         zone = depth - (1 - settings.reach_fraction) * min(amp_before, amp_after)

@@ -31,7 +31,9 @@ def body_yaw_deg(seq: PoseSequence) -> np.ndarray:
     """(T,) angle between the body's left-right axis and the image plane, from the world
     landmarks of both shoulders and both hips (0 = square on, 90 = side-on)."""
     w = seq.world_xyz
-    across = (w[:, L.LEFT_SHOULDER] - w[:, L.RIGHT_SHOULDER]) + (w[:, L.LEFT_HIP] - w[:, L.RIGHT_HIP])
+    across = (w[:, L.LEFT_SHOULDER] - w[:, L.RIGHT_SHOULDER]) + (
+        w[:, L.LEFT_HIP] - w[:, L.RIGHT_HIP]
+    )
     return np.degrees(np.arctan2(np.abs(across[:, 2]), np.abs(across[:, 0])))
 
 
@@ -58,8 +60,10 @@ def estimate_view(seq: PoseSequence) -> ViewEstimate:
         # The person's own left shows on the image's right when they face the camera.
         w = seq.world_xyz
         left_minus_right = robust_median(
-            w[:, L.LEFT_SHOULDER, 0] - w[:, L.RIGHT_SHOULDER, 0]
-            + w[:, L.LEFT_HIP, 0] - w[:, L.RIGHT_HIP, 0]
+            w[:, L.LEFT_SHOULDER, 0]
+            - w[:, L.RIGHT_SHOULDER, 0]
+            + w[:, L.LEFT_HIP, 0]
+            - w[:, L.RIGHT_HIP, 0]
         )
         view = "front" if left_minus_right > 0 else "back"
         margin = FRONTAL_MAX_DEG - yaw
