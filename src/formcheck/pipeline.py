@@ -32,6 +32,9 @@ from formcheck.types import PoseSequence, Report, VideoInfo
 # Analysis frames are scaled so the longest side is at most this: the pose model works at
 # 256 px anyway, and drawing/encoding 4K phone video would cost more than the inference.
 MAX_SIDE = 1280
+# The annotated video is drawn at most this size: it is for watching on a phone or laptop,
+# and decoding, drawing and encoding full-HD frames would cost as much as the pose model.
+VIDEO_MAX_SIDE = 960
 # Fewer frames with a person than this fraction, and the clip cannot be judged.
 MIN_POSE_FRACTION = 0.2
 # While the pose model runs, the clip so far is re-analysed this often (and at least every
@@ -173,7 +176,7 @@ def snapshot(ex: Exercise, analysis: Analysis, report: Report, upto: int) -> Ove
     return OverlaySnapshot(
         upto=upto,
         state_at=build_timeline(report, seq.t, overlay_angle_series(ex, analysis)),
-        pixel_xy=seq.pixel_xy,
+        image_xy=seq.image_xy,
         visibility=seq.visibility,
         has_pose=seq.has_pose,
     )
@@ -206,7 +209,7 @@ def analyze(
             tracker = LifterTracker()
             builder = SequenceBuilder((info.width, info.height))
             if video:
-                annotator = LaggedAnnotator(clip, outputs.video, max_side=MAX_SIDE)
+                annotator = LaggedAnnotator(clip, outputs.video, max_side=VIDEO_MAX_SIDE)
             tick = progress(info.frame_count, "pose")
             next_look = int(LOOK_EVERY_S * info.fps)
             for _ in track_poses(reader, estimator, tracker, builder):

@@ -31,7 +31,7 @@ class OverlaySnapshot:
 
     upto: int
     state_at: Callable[[int], OverlayState]
-    pixel_xy: np.ndarray  # (n, 33, 2)
+    image_xy: np.ndarray  # (n, 33, 2) normalised: the video may be drawn smaller than analysed
     visibility: np.ndarray  # (n, 33)
     has_pose: np.ndarray  # (n,)
 
@@ -45,9 +45,10 @@ def draw_frame(image: np.ndarray, index: int, snap: OverlaySnapshot) -> tuple[np
     i = min(index, len(snap.has_pose) - 1)
     state = snap.state_at(i)
     found = bool(snap.has_pose[i])
+    height, width = image.shape[:2]
     drawn = draw_overlay(
         image,
-        snap.pixel_xy[i] if found else None,
+        snap.image_xy[i] * (width, height) if found else None,
         snap.visibility[i] if found else None,
         state,
     )
