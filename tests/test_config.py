@@ -68,7 +68,7 @@ def test_override_threshold_and_disable(tmp_path):
     assert "arm_pull" not in {r.id for r in ex.active_rules}
     thresholds = {c.measure: c.threshold for c in rules["balance_loss"].conditions}
     assert thresholds["free_foot_down_s"] == 0.5
-    assert thresholds["standing_foot_travel"] == 0.08  # untouched
+    assert thresholds["standing_foot_travel"] == 0.03  # untouched
     assert ex.rep_settings.min_depth == 30
 
 

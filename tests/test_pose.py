@@ -274,3 +274,49 @@ def test_non_contiguous_frame_is_still_seen():
     assert not view.flags["C_CONTIGUOUS"]
     with PoseEstimator("lite", num_poses=1) as est:
         assert len(est.detect(view, 0)) == 1
+
+
+def boxed_person(x0: float, y0: float, x1: float, y1: float) -> PersonLandmarks:
+    """A person whose landmarks fill exactly the given box."""
+    t = _TEMPLATE - _TEMPLATE.min(axis=0)
+    t = t / t.max(axis=0)
+    return PersonLandmarks(
+        image_xy=np.array([x0, y0]) + t * np.array([x1 - x0, y1 - y0]),
+        world_xyz=np.zeros((NUM_LANDMARKS, 3)),
+        visibility=np.ones(NUM_LANDMARKS),
+    )
+
+
+# Detections MediaPipe returned on a rendered back view as the lifter hinged over (boxes
+# read off sample_videos/sldl_clean_back.mp4): the whole body, plus a second pose fitted to
+# the upper half of it that grew wider than the whole one before it vanished.
+HINGE_DETECTIONS = [
+    [(0.42, 0.15, 0.59, 0.82)],
+    [(0.44, 0.37, 0.55, 0.79), (0.46, 0.41, 0.5, 0.54)],
+    [(0.42, 0.43, 0.58, 0.81), (0.45, 0.44, 0.54, 0.65)],
+    [(0.42, 0.41, 0.55, 0.81), (0.43, 0.45, 0.57, 0.64)],
+    [(0.47, 0.41, 0.52, 0.81), (0.42, 0.43, 0.57, 0.64)],
+    [(0.47, 0.41, 0.57, 0.82), (0.42, 0.43, 0.58, 0.64)],
+    [(0.42, 0.42, 0.57, 0.81), (0.42, 0.42, 0.58, 0.65)],
+    [(0.41, 0.4, 0.57, 0.79), (0.42, 0.39, 0.57, 0.64)],
+    [(0.42, 0.35, 0.57, 0.71)],
+    [(0.42, 0.29, 0.57, 0.81)],
+    [(0.42, 0.15, 0.59, 0.82)],
+]
+
+
+def test_a_second_pose_fitted_to_part_of_the_lifter_does_not_take_the_track():
+    tracker = LifterTracker()
+    for frame in HINGE_DETECTIONS:
+        found = tracker.update([boxed_person(*box) for box in frame])
+        assert found is not None
+        assert body_box(found).y1 - body_box(found).y0 > 0.3, "followed the fragment"
+
+
+def test_a_tiny_guess_where_the_lifter_was_lost_does_not_take_the_track():
+    tracker = LifterTracker()
+    tracker.update([person(0.5)])
+    for _ in range(5):
+        assert tracker.update([]) is None
+    assert tracker.update([person(0.5, height=0.05)]) is None  # a fragment, not the lifter
+    assert tracker.update([person(0.5)]) is not None  # the lifter, back in place

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.analysis import analyze_sequence
-from formcheck.exercises.registry import get_exercise
+from formcheck.exercises.registry import available, get_exercise
 from formcheck.pipeline import extract_poses
 from formcheck.rules.model import Rule
 from formcheck.types import PoseSequence
@@ -118,11 +118,13 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/formcheck-eval")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
-    results = [
-        evaluate(f, args.model, args.cache)
-        for folder in args.folders
-        for f in sorted(folder.glob("*.labels.json"))
-    ]
+    files = [f for folder in args.folders for f in sorted(folder.glob("*.labels.json"))]
+    supported = [f for f in files if json.loads(f.read_text())["exercise"] in available()]
+    if len(supported) < len(files):
+        print(
+            f"skipped {len(files) - len(supported)} clips of exercises without rules yet"
+        )
+    results = [evaluate(f, args.model, args.cache) for f in supported]
     print(f"model: {args.model}")
     print(f"{'clip':<34} {'view':<8} reps  faults per rep (labelled -> found)")
     for r in results:

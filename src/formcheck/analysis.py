@@ -15,7 +15,7 @@ from formcheck.pose.landmarks import Landmark as L
 from formcheck.reps.metrics import REP_MEASURE_UNITS, rep_measures
 from formcheck.reps.segment import RepWindow, segment_reps
 from formcheck.rules.engine import RepEvidence, judge
-from formcheck.signals.filters import smooth_sequence
+from formcheck.signals.filters import fill_short_gaps, smooth_sequence
 from formcheck.signals.measures import MEASURES, Body, BodySides, compute_measures
 from formcheck.signals.view import ViewEstimate, estimate_view
 from formcheck.types import LEGS, PoseSequence, Rep
@@ -56,6 +56,7 @@ def _standing_leg(seq: PoseSequence, w: RepWindow, t: np.ndarray) -> str | None:
 # heads a little forward or back, and the fault is what the hinge does to it.
 FROM_STANDING = {"spine_flexion_deg": "spine_flexion_change_deg"}
 STANDING_MAX_INCLINATION_DEG = 20.0
+REP_SIGNAL_MAX_GAP_S = 1.5
 
 
 def changes_from_standing(
@@ -158,20 +159,29 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
 
     # The rep signal does not depend on which leg stands, so reps come first.
     neutral = BodySides(np.ones(len(t), bool), np.ones(len(t), bool))
-    signal = compute_measures(Body(smoothed, neutral, view.facing), [exercise.rep_signal])[
-        exercise.rep_signal
-    ]
-    windows = segment_reps(t, signal, exercise.rep_settings)
+    signal = compute_measures(
+        Body(smoothed, neutral, view.facing, view.view), [exercise.rep_signal]
+    )[exercise.rep_signal]
+    # Reps are found on a signal bridged over longer gaps than the landmarks are: hinged
+    # toward a front camera the lifter is foreshortened and the pose model can drop out for
+    # half a second at the bottom. That the rep happened is plain from both sides of the gap;
+    # what happened inside it stays unknown (NaN) to the rules.
+    windows = segment_reps(
+        t, fill_short_gaps(t, signal, REP_SIGNAL_MAX_GAP_S), exercise.rep_settings
+    )
     legs = [_standing_leg(smoothed, w, t) for w in windows] if exercise.single_leg else []
 
-    if exercise.single_leg and windows:
+    # From behind, MediaPipe does not lift the free foot that reaches back into depth (on
+    # rendered clips it stayed within 0.05 leg lengths of the floor), so there the check
+    # would throw away every rep; it is skipped and set-up hinges may count.
+    if exercise.single_leg and windows and view.view != "back":
         windows, legs = _drop_two_footed(smoothed, windows, legs, exercise, t, warnings)
 
     fallback = next((leg for leg in legs if leg), "left")
     sides = _sides_per_frame(
         smoothed, windows, legs or [None] * len(windows), fallback, exercise.bell_hand
     )
-    body = Body(smoothed, sides, view.facing)
+    body = Body(smoothed, sides, view.facing, view.view)
     measures = compute_measures(body)
     measures.update(changes_from_standing(measures, signal, windows))
 
@@ -251,14 +261,15 @@ def _drop_two_footed(
 ) -> tuple[list[RepWindow], list[str | None]]:
     """A single-leg rep lifts the free foot; a hinge on two feet (e.g. picking the bell up)
     is getting into position and is not counted."""
+    w3 = seq.world_xyz
+    leg = np.nanmedian(
+        np.linalg.norm(w3[:, L.LEFT_HIP] - w3[:, L.LEFT_KNEE], axis=1)
+        + np.linalg.norm(w3[:, L.LEFT_KNEE] - w3[:, L.LEFT_ANKLE], axis=1)
+    )
     kept_w, kept_l = [], []
-    for w, leg in zip(windows, legs):
+    for w, side in zip(windows, legs):
         drop = _ankle_drop(seq, w.frames("bottom", t))
-        thigh_shin = np.nanmedian(
-            np.linalg.norm(seq.world_xyz[:, L.LEFT_HIP] - seq.world_xyz[:, L.LEFT_KNEE], axis=1)
-            + np.linalg.norm(seq.world_xyz[:, L.LEFT_KNEE] - seq.world_xyz[:, L.LEFT_ANKLE], axis=1)
-        )
-        lift = abs(drop["left"] - drop["right"]) / thigh_shin
+        lift = abs(drop["left"] - drop["right"]) / leg
         if np.isfinite(lift) and lift < exercise.min_free_foot_height:
             warnings.append(
                 f"a hinge at {t[w.bottom]:.1f} s kept both feet down: treated as getting into"
@@ -266,5 +277,5 @@ def _drop_two_footed(
             )
             continue
         kept_w.append(w)
-        kept_l.append(leg)
+        kept_l.append(side)
     return kept_w, kept_l

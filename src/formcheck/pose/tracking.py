@@ -27,6 +27,9 @@ MAX_GATE = 0.6  # reached after 50 lost frames, and never far enough to take a n
 # Someone else unseen this long is forgotten, so they cannot claim the lifter's spot forever.
 # The lifter's own track is never forgotten.
 FORGET_AFTER_FRAMES = 30
+MAX_SIZE_CHANGE = 2.0  # between sightings of one track
+# Two detections sharing this much of the smaller one's box are one body.
+DUPLICATE_SHARED = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,16 @@ class Box:
         """The body's scale: its larger side (height standing, width when hinged over)."""
         return max(self.x1 - self.x0, self.y1 - self.y0, 1e-6)
 
-    def iou(self, other: Box) -> float:
-        inter = Box(
+    def intersection_area(self, other: Box) -> float:
+        return Box(
             max(self.x0, other.x0),
             max(self.y0, other.y0),
             min(self.x1, other.x1),
             min(self.y1, other.y1),
         ).area
+
+    def iou(self, other: Box) -> float:
+        inter = self.intersection_area(other)
         union = self.area + other.area - inter
         return inter / union if union > 0 else 0.0
 
@@ -68,6 +74,25 @@ def body_box(person: PersonLandmarks) -> Box:
     points = person.image_xy[visible] if visible.sum() >= MIN_VISIBLE_POINTS else person.image_xy
     (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
     return Box(float(x0), float(y0), float(x1), float(y1))
+
+
+def drop_duplicates(people: list[PersonLandmarks]) -> list[PersonLandmarks]:
+    """One body, one detection. Hinged over, a lifter can come back twice: the whole body and
+    a second pose fitted to part of it (shorter, sometimes wider). Of two boxes that share
+    most of the smaller one, the longer is the body and the other a fragment; left in, the
+    fragment can take over the lifter's track."""
+    boxes = [body_box(person) for person in people]
+    order = sorted(range(len(people)), key=lambda i: boxes[i].size, reverse=True)
+    kept: list[int] = []
+    for i in order:
+        inside = any(
+            boxes[i].intersection_area(boxes[k])
+            >= DUPLICATE_SHARED * min(boxes[i].area, boxes[k].area)
+            for k in kept
+        )
+        if not inside:
+            kept.append(i)
+    return [people[i] for i in sorted(kept)]
 
 
 @dataclass
@@ -81,6 +106,10 @@ class _Track:
         distance = float(np.linalg.norm(box.center - self.box.center)) / self.box.size
         gate = min(BASE_GATE + GATE_GROWTH_PER_LOST_FRAME * self.frames_lost, MAX_GATE)
         if overlap < MIN_OVERLAP and distance > gate:
+            return None
+        # A body does not halve or double in size from one sighting to the next; a pose that
+        # small is the model's guess at a fragment, and must not carry the track away.
+        if not 1 / MAX_SIZE_CHANGE <= box.size / self.box.size <= MAX_SIZE_CHANGE:
             return None
         # Tracks seen most recently choose first: someone followed up to the last frame keeps
         # their detection even when it has moved onto the spot where a lost track was last
@@ -106,6 +135,7 @@ class LifterTracker:
         self._most_people = max(self._most_people, len(people))
         if len(people) > 1:
             self._frames_with_several += 1
+        people = drop_duplicates(people)
         boxes = [body_box(person) for person in people]
         track_of = self._associate(boxes)  # detection index -> track id
 

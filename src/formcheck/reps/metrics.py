@@ -10,9 +10,13 @@ from formcheck.signals import geometry as g
 from formcheck.signals.measures import Body
 
 # The free foot counts as down when its lowest point is within this many leg lengths (~2 cm)
-# of the standing sole.
+# of the standing sole. On a rendered touch-down MediaPipe put the rear foot, resting on its
+# toes, 0.14 leg lengths up: inside the heights a clean free foot passes through early in a
+# rep, so a higher bar raised false alarms on clean reps (docs/accuracy.md).
 FOOT_DOWN_HEIGHT = 0.02
 FOOT_HOLD_S = 0.3
+MIN_FOOT_VISIBILITY = 0.5
+DEEP_FRACTION = 0.3  # of the rep's depth: below it the free foot may be near the floor
 
 REP_MEASURE_UNITS = {
     "depth_deg": "deg",
@@ -28,9 +32,11 @@ REP_MEASURE_UNITS = {
 
 def _dip_depth(x: np.ndarray) -> tuple[float, int]:
     """Largest dip between two higher points (how far the signal fell and came back)."""
-    if x.size < 3 or not np.isfinite(x).any():
+    finite = np.flatnonzero(np.isfinite(x))
+    if finite.size < 3:
         return float("nan"), 0
-    x = np.where(np.isfinite(x), x, np.nanmin(x))
+    # Judge only what was seen: a gap is not a dip.
+    x = np.interp(np.arange(x.size), finite, x[finite])
     left = np.maximum.accumulate(x)
     right = np.maximum.accumulate(x[::-1])[::-1]
     dip = np.minimum(left, right) - x
@@ -79,14 +85,23 @@ def _hip_back_ratio(w: RepWindow, signal: np.ndarray, body: Body) -> tuple[float
 def _free_foot_down(
     w: RepWindow, t: np.ndarray, signal: np.ndarray, body: Body
 ) -> tuple[float, int]:
-    """Seconds the free foot is on the floor while the lifter is deep in the rep (a tap
+    """Seconds the free foot is on the floor while the lifter is into the rep (a tap
     between reps is allowed, and the legs pass each other near the top, where the pose
-    model can mistake one foot for the other, so only the deeper half counts)."""
+    model can mistake one foot for the other, so the top of the rep does not count)."""
     from formcheck.signals.measures import free_foot_height
 
-    deep = signal[w.start : w.end + 1] >= w.top_level + (w.depth - w.top_level) / 2
+    deep = signal[w.start : w.end + 1] >= w.top_level + DEEP_FRACTION * (w.depth - w.top_level)
     height = free_foot_height(body)[w.start : w.end + 1]
-    down = deep & (height < FOOT_DOWN_HEIGHT)
+    # A free foot hidden behind the body (a front view at the bottom) is the pose model's
+    # guess: it cannot show a touch-down.
+    seen = (
+        np.min(
+            [body.free(body.seq.visibility[:, :, None], p)[:, 0] for p in ("ankle", "foot_index")],
+            axis=0,
+        )[w.start : w.end + 1]
+        >= MIN_FOOT_VISIBILITY
+    )
+    down = deep & seen & (height < FOOT_DOWN_HEIGHT)
     if not np.isfinite(height[deep]).any():
         return float("nan"), w.bottom
     dt = float(np.median(np.diff(t)))

@@ -38,11 +38,13 @@ class Body:
     """Landmark accessors for one smoothed sequence, with the standing/free leg resolved per
     frame so measures can ask for "the standing knee" directly."""
 
-    def __init__(self, seq: PoseSequence, sides: BodySides, facing: int):
+    def __init__(self, seq: PoseSequence, sides: BodySides, facing: int, view: str = "side"):
         self.seq = seq
         self.px = seq.pixel_xy
         self.w = seq.world_xyz
         self.sides = sides
+        self.view = view
+        self.side_on = view == "side"  # the image shows the profile undistorted
         self.facing = facing if facing != 0 else 1
 
     def _pick(self, arr: np.ndarray, name: str, left_mask: np.ndarray) -> np.ndarray:
@@ -93,8 +95,14 @@ def measure(name: str, unit: str, meaning: str):
 # --- trunk -------------------------------------------------------------------------------
 
 
-@measure("trunk_inclination_deg", "deg", "trunk (hips to shoulders) away from vertical, 3D")
+@measure("trunk_inclination_deg", "deg", "trunk (hips to shoulders) away from vertical")
 def trunk_inclination(b: Body) -> np.ndarray:
+    if b.view == "back":
+        # From behind, MediaPipe's world landmarks of a hinging lifter went past 90 deg on
+        # rendered clips; the image shows the tilt as the back shortening toward the camera.
+        length = g.norm(b.mid(b.px, "shoulder") - b.mid(b.px, "hip"))
+        upright = np.nanpercentile(length, 95) if np.isfinite(length).any() else np.nan
+        return np.degrees(np.arccos(np.clip(length / upright, 0.0, 1.0)))
     return g.inclination_from_vertical(b.mid(b.w, "shoulder") - b.mid(b.w, "hip"))
 
 
@@ -203,13 +211,20 @@ FOOT_POINTS = ("ankle", "heel", "foot_index")
 @measure(
     "free_foot_height",
     "leg lengths",
-    "lowest point of the free foot above the standing sole, in leg lengths (3D)",
+    "lowest point of the free foot above the standing sole, in leg lengths",
 )
 def free_foot_height(b: Body) -> np.ndarray:
-    # y points down: the sole is the largest y of the standing foot's points.
-    sole = np.max([b.stand(b.w, p)[:, 1] for p in FOOT_POINTS], axis=0)
-    free_low = np.max([b.free(b.w, p)[:, 1] for p in FOOT_POINTS], axis=0)
-    return (sole - free_low) / b.leg_length_m()
+    # Side-on both feet are at about the same distance from the camera, so the image shows
+    # their heights directly; MediaPipe's depth-bound world y put a foot resting on the floor
+    # 9 cm up on rendered clips. From other views the free foot goes back into depth, and
+    # only the world coordinates can compare the two. y points down in both.
+    if b.side_on:
+        points, scale = b.px, b.leg_length_px()
+    else:
+        points, scale = b.w, b.leg_length_m()
+    sole = np.max([b.stand(points, p)[:, 1] for p in FOOT_POINTS], axis=0)
+    free_low = np.max([b.free(points, p)[:, 1] for p in FOOT_POINTS], axis=0)
+    return (sole - free_low) / scale
 
 
 @measure(

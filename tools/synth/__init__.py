@@ -1,0 +1,1 @@
+"""Synthetic exercise-clip generator (developer tool, see README.md)."""

@@ -1,0 +1,1 @@
+"""One module per exercise: timeline, clean joint-angle keyframes, fault modifiers."""
