@@ -174,17 +174,6 @@ def knee_valgus(b: Body) -> np.ndarray:
     return inward * (180.0 - g.joint_angle(hip, knee, ankle))
 
 
-@measure(
-    "standing_foot_shift",
-    "leg lengths",
-    "standing ankle distance from its median place, in standing-leg lengths (image)",
-)
-def standing_foot_shift(b: Body) -> np.ndarray:
-    ankle = b.stand(b.px, "ankle")
-    home = np.nanmedian(ankle, axis=0)
-    return g.norm(ankle - home) / b.leg_length_px()
-
-
 # --- free leg ----------------------------------------------------------------------------
 
 
