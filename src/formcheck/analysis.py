@@ -231,6 +231,11 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
                 not_assessable.setdefault(f"{rule.id}@rep{k}", outcome.reason)
         reps.append(rep)
 
+    if view.view == "back":
+        warnings.append(
+            "filmed from behind: at the bottom of a hinge the pose model often loses or "
+            "scrambles the body from this side, so reps may be missed; film from the side"
+        )
     counted = [leg for leg in legs if leg]
     standing = max(set(counted), key=counted.count) if counted else None
     if counted and len(set(counted)) > 1:
