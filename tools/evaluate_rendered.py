@@ -60,10 +60,7 @@ def worst_value(rule: Rule, analysis, k: int) -> float:
     w = analysis.windows[k]
     if cond.measure in analysis.measures:
         series = analysis.measures[cond.measure]
-        t = analysis.smoothed.t
-        frames = np.unique(
-            np.concatenate([np.arange(len(series))[w.frames(p, t)] for p in rule.phases])
-        )
+        frames = w.phase_frames(rule.phases, analysis.smoothed.t)
         values = series[frames]
         return float(values[cond.worst_index(values)]) if np.isfinite(values).any() else np.nan
     return float(analysis.rep_scalars[k].get(cond.measure, (np.nan, 0))[0])
@@ -121,9 +118,7 @@ def main() -> int:
     files = [f for folder in args.folders for f in sorted(folder.glob("*.labels.json"))]
     supported = [f for f in files if json.loads(f.read_text())["exercise"] in available()]
     if len(supported) < len(files):
-        print(
-            f"skipped {len(files) - len(supported)} clips of exercises without rules yet"
-        )
+        print(f"skipped {len(files) - len(supported)} clips of exercises without rules yet")
     results = [evaluate(f, args.model, args.cache) for f in supported]
     print(f"model: {args.model}")
     print(f"{'clip':<34} {'view':<8} reps  faults per rep (labelled -> found)")

@@ -58,6 +58,11 @@ class RepWindow:
             return slice(max(lo, self.leave), self.lockout_end + 1)
         raise ValueError(f"unknown rep phase {phase!r}")
 
+    def phase_frames(self, phases: tuple[str, ...], t: np.ndarray) -> np.ndarray:
+        """Sorted frame indices covered by any of the named phases."""
+        index = np.arange(len(t))
+        return np.unique(np.concatenate([index[self.frames(p, t)] for p in phases]))
+
 
 def _last_at_or_below(x: np.ndarray, level: float, before: int, floor: int) -> int | None:
     idx = np.flatnonzero(x[floor : before + 1] <= level)

@@ -59,9 +59,7 @@ def _judge_condition(
         return ("fault" if cond.holds(np.array([value]))[0] else "pass"), (value, frame, frame)
 
     series = ev.frame_measures[cond.measure]
-    frames = np.unique(
-        np.concatenate([np.arange(len(series))[ev.window.frames(p, ev.t)] for p in rule.phases])
-    )
+    frames = ev.window.phase_frames(rule.phases, ev.t)
     values = series[frames]
     finite = np.isfinite(values)
     if frames.size == 0 or finite.mean() < MIN_VALID_FRACTION:
