@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from formcheck.analysis import FROM_STANDING
+from formcheck.analysis import FROM_STANDING, SET_MEASURES
 from formcheck.errors import ConfigError, UnknownExerciseError
 from formcheck.exercises.registry import available, get_exercise
 from formcheck.reps.metrics import REP_MEASURE_UNITS
@@ -28,9 +28,56 @@ SLDL_FAULTS = {
 }
 
 
-def test_sldl_has_every_fault_of_its_table():
-    ex = get_exercise("kb_single_leg_deadlift")
-    assert {r.id for r in ex.rules} == SLDL_FAULTS
+# The fault ids of each exercise's table in shared/FAULTS.md ("fast_descent / bounce_at_bottom"
+# is two rules for the single-leg deadlift; the kickback's "no_hold / rushed_return" is one rule
+# with two conditions).
+FAULT_TABLES = {
+    "kb_single_leg_deadlift": SLDL_FAULTS,
+    "band_kickback": {
+        "torso_too_upright",
+        "back_arch",
+        "hips_rotate",
+        "working_leg_bent",
+        "standing_knee_locked",
+        "head_up",
+        "no_hold",
+        "torso_moves",
+    },
+    "hip_hinge": {
+        "spine_not_neutral",
+        "gaze_not_neutral",
+        "squat_not_hinge",
+        "hips_rise_first",
+        "heel_lift",
+    },
+    "kb_deadlift": {
+        "spine_round",
+        "gaze_not_neutral",
+        "bell_position",
+        "arms_bent",
+        "incomplete_lockout",
+        "hips_rise_first",
+        "heel_lift",
+    },
+    "romanian_deadlift": {
+        "knees_too_bent",
+        "spine_round",
+        "gaze_not_neutral",
+        "arms_bent",
+        "incomplete_lockout",
+        "heel_lift",
+    },
+    "kb_swing": {"arm_lift", "top_not_plank", "squat_swing", "spine_round"},
+}
+
+
+def test_every_exercise_of_the_sources_is_supported():
+    assert set(available()) == set(FAULT_TABLES)
+
+
+@pytest.mark.parametrize("name", sorted(FAULT_TABLES))
+def test_exercise_has_every_fault_of_its_table(name):
+    assert {r.id for r in get_exercise(name).rules} == FAULT_TABLES[name]
 
 
 @pytest.mark.parametrize("name", available())
@@ -39,8 +86,14 @@ def test_every_rule_is_traceable_and_measurable(name):
     for rule in ex.rules:
         assert rule.seed and rule.message and rule.cue and rule.views
         for cond in rule.conditions:
-            known = set(MEASURES) | set(REP_MEASURE_UNITS) | set(FROM_STANDING.values())
+            known = (
+                set(MEASURES)
+                | set(REP_MEASURE_UNITS)
+                | set(FROM_STANDING.values())
+                | set(SET_MEASURES)
+            )
             assert cond.measure in known, cond.measure
+    assert set(ex.rep_metrics) <= set(REP_MEASURE_UNITS)
 
 
 def test_seed_sentences_are_quoted_from_the_sources():
@@ -50,8 +103,9 @@ def test_seed_sentences_are_quoted_from_the_sources():
     if not seeds.is_dir():
         pytest.skip("shared/seeds not present")
     text = " ".join(p.read_text() for p in seeds.glob("*.txt"))
-    for rule in get_exercise("kb_single_leg_deadlift").rules:
-        assert rule.seed in text, f"{rule.id}: seed sentence not found in the sources"
+    for name in available():
+        for rule in get_exercise(name).rules:
+            assert rule.seed in text, f"{name}.{rule.id}: seed sentence not found in the sources"
 
 
 def test_override_threshold_and_disable(tmp_path):

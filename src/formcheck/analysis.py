@@ -36,6 +36,7 @@ class Analysis:
     phase: np.ndarray  # (T,) phase names
     rep_scalars: list[dict[str, tuple[float, int]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    reps_per_leg: dict[str, int] = field(default_factory=dict)  # leg (exercise.leg_role) -> reps
 
 
 def _ankle_drop(seq: PoseSequence, frames: slice) -> dict[str, float]:
@@ -54,19 +55,29 @@ def _standing_leg(seq: PoseSequence, w: RepWindow, t: np.ndarray) -> str | None:
 
 # Measures judged as a change from the lifter's own standing posture: people stand with their
 # heads a little forward or back, and the fault is what the hinge does to it.
-FROM_STANDING = {"spine_flexion_deg": "spine_flexion_change_deg"}
+FROM_STANDING = {
+    "spine_flexion_deg": "spine_flexion_change_deg",
+    "heel_height": "heel_rise",
+    "foot_pitch_deg": "heel_pitch_change_deg",
+    "head_pitch_deg": "head_pitch_change_deg",
+}
+# Measures judged as a change from their median over the set's reps: postures that should
+# hold still through the whole set. name -> (per-frame measure, unit).
+SET_MEASURES = {"trunk_change_from_set_deg": ("trunk_inclination_deg", "deg")}
 STANDING_MAX_INCLINATION_DEG = 20.0
 REP_SIGNAL_MAX_GAP_S = 1.5
 
 
 def changes_from_standing(
-    measures: dict[str, np.ndarray], signal: np.ndarray, windows: list[RepWindow]
+    measures: dict[str, np.ndarray], trunk: np.ndarray, windows: list[RepWindow]
 ) -> dict[str, np.ndarray]:
-    standing = signal < STANDING_MAX_INCLINATION_DEG
+    """Each FROM_STANDING measure minus its median while the lifter stands tall between
+    reps (trunk near vertical)."""
+    standing = trunk < STANDING_MAX_INCLINATION_DEG
     for w in windows:
         standing[w.start : w.end + 1] = False
     if not standing.any():
-        standing = signal < STANDING_MAX_INCLINATION_DEG
+        standing = trunk < STANDING_MAX_INCLINATION_DEG
     out = {}
     for name, changed in FROM_STANDING.items():
         baseline = np.nanmedian(measures[name][standing]) if standing.any() else np.nan
@@ -125,6 +136,51 @@ def _sides_per_frame(
     return BodySides(left_stands=left, left_hand_loaded=np.where(mirrored, ~hand, hand))
 
 
+def change_across_set(series: np.ndarray, windows: list[RepWindow]) -> np.ndarray:
+    """``series`` minus its median over all the set's reps: how far a posture that should
+    stay the same through the set ("the same torso position throughout the set") drifted."""
+    in_reps = np.zeros(len(series), bool)
+    for w in windows:
+        in_reps[w.start : w.end + 1] = True
+    baseline = np.nanmedian(series[in_reps]) if np.isfinite(series[in_reps]).any() else np.nan
+    return series - baseline
+
+
+def near_side_sides(seq: PoseSequence) -> BodySides:
+    """Two-footed lifts have no standing leg: "standing" and "bell" measures then read the
+    side nearer the camera, which a side view shows unoccluded. MediaPipe's world z is
+    smaller toward the camera."""
+    z = seq.world_xyz[:, :, 2]
+    pairs = [
+        ("LEFT_HIP", "RIGHT_HIP"),
+        ("LEFT_SHOULDER", "RIGHT_SHOULDER"),
+        ("LEFT_KNEE", "RIGHT_KNEE"),
+    ]
+    diff = np.concatenate([z[:, L[a]] - z[:, L[b]] for a, b in pairs])
+    left_near = not (np.nanmedian(diff) > 0) if np.isfinite(diff).any() else True
+    flags = np.full(len(seq.t), left_near)
+    return BodySides(left_stands=flags, left_hand_loaded=flags.copy())
+
+
+def _other(leg: str | None) -> str | None:
+    return {"left": "right", "right": "left"}.get(leg) if leg else None
+
+
+def legs_summary(legs: list[str | None]) -> tuple[dict[str, int], list[int]]:
+    """Reps per leg, and the 1-based reps at which the working leg switched."""
+    counts: dict[str, int] = {}
+    switches = []
+    previous = None
+    for k, leg in enumerate(legs, start=1):
+        if leg is None:
+            continue
+        counts[leg] = counts.get(leg, 0) + 1
+        if previous is not None and leg != previous:
+            switches.append(k)
+        previous = leg
+    return counts, switches
+
+
 def _joint_names(leg: str | None, bell_left: bool) -> dict[str, tuple[str, ...]]:
     stand = leg or "left"
     free = "right" if stand == "left" else "left"
@@ -158,10 +214,12 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
     view = estimate_view(smoothed)
 
     # The rep signal does not depend on which leg stands, so reps come first.
-    neutral = BodySides(np.ones(len(t), bool), np.ones(len(t), bool))
-    signal = compute_measures(
-        Body(smoothed, neutral, view.facing, view.view), [exercise.rep_signal]
-    )[exercise.rep_signal]
+    neutral = near_side_sides(smoothed)
+    first = compute_measures(
+        Body(smoothed, neutral, view.facing, view.view),
+        sorted({exercise.rep_signal, "trunk_inclination_deg"}),
+    )
+    signal, trunk = first[exercise.rep_signal], first["trunk_inclination_deg"]
     # Reps are found on a signal bridged over longer gaps than the landmarks are: hinged
     # toward a front camera the lifter is foreshortened and the pose model can drop out for
     # half a second at the bottom. That the rep happened is plain from both sides of the gap;
@@ -177,16 +235,22 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
     if exercise.single_leg and windows and view.view != "back":
         windows, legs = _drop_two_footed(smoothed, windows, legs, exercise, t, warnings)
 
-    fallback = next((leg for leg in legs if leg), "left")
-    sides = _sides_per_frame(
-        smoothed, windows, legs or [None] * len(windows), fallback, exercise.bell_hand
-    )
+    if exercise.single_leg:
+        fallback = next((leg for leg in legs if leg), "left")
+        sides = _sides_per_frame(
+            smoothed, windows, legs or [None] * len(windows), fallback, exercise.bell_hand
+        )
+    else:
+        sides = neutral
     body = Body(smoothed, sides, view.facing, view.view)
     measures = compute_measures(body)
-    measures.update(changes_from_standing(measures, signal, windows))
+    measures.update(changes_from_standing(measures, trunk, windows))
+    for name, (base, _) in SET_MEASURES.items():
+        measures[name] = change_across_set(measures[base], windows)
 
     units = {name: info.unit for name, (_, info) in MEASURES.items()} | REP_MEASURE_UNITS
     units |= {changed: units[name] for name, changed in FROM_STANDING.items()}
+    units |= {name: unit for name, (_, unit) in SET_MEASURES.items()}
     not_assessable = {
         rule.id: f"not assessable from this view ({view.view}): needs {' or '.join(rule.views)}"
         for rule in exercise.active_rules
@@ -194,6 +258,7 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
     }
     reps: list[Rep] = []
     rep_scalars: list[dict[str, tuple[float, int]]] = []
+    reported = ("depth_deg", "descent_s", "pause_s", "ascent_s", *exercise.rep_metrics)
     for k, w in enumerate(windows, start=1):
         leg = legs[k - 1] if legs else None
         scalars = rep_measures(w, t, signal, body)
@@ -215,10 +280,8 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
             bottom_s=round(float(t[w.bottom]), 3),
             end_s=round(float(t[w.end]), 3),
             standing_leg=leg,
-            metrics={
-                name: round(float(scalars[name][0]), 3)
-                for name in ("depth_deg", "descent_s", "pause_s", "ascent_s")
-            },
+            working_leg=_other(leg),
+            metrics={name: round(float(scalars[name][0]), 3) for name in reported},
         )
         for rule in exercise.active_rules:
             outcome = judge(rule, evidence, view.view)
@@ -238,8 +301,13 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
         )
     counted = [leg for leg in legs if leg]
     standing = max(set(counted), key=counted.count) if counted else None
-    if counted and len(set(counted)) > 1:
-        warnings.append("the standing leg changed during the set; each rep names its own")
+    role_legs = [leg if exercise.leg_role == "standing" else _other(leg) for leg in legs]
+    per_leg, switches = legs_summary(role_legs)
+    for k in switches:
+        warnings.append(
+            f"the {exercise.leg_role} leg switched at rep {k} (to the {role_legs[k - 1]} "
+            "leg); each rep names its own"
+        )
     rep_index, phase = _phase_labels(t, windows)
     return Analysis(
         smoothed=smoothed,
@@ -253,6 +321,7 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
         phase=phase,
         rep_scalars=rep_scalars,
         warnings=warnings,
+        reps_per_leg=per_leg,
     )
 
 

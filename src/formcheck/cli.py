@@ -71,8 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("clip", help="video file (mp4, mov, webm, gif...)")
     p.add_argument(
         "--exercise",
-        default="kb_single_leg_deadlift",
-        help="exercise name (see `formcheck exercises`)",
+        default="auto",
+        help="exercise name (see `formcheck exercises`), or auto (default): recognise it "
+        "from the motion, and ask when not sure",
     )
     p.add_argument("--out", help="output folder (default: CLIP's folder / CLIPNAME_formcheck)")
     p.add_argument(
@@ -87,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("exercises", help="list exercises and the faults they judge")
     p.set_defaults(func=cmd_exercises)
+    from formcheck.batch.cli import register as register_batch
+
+    register_batch(sub)
     return parser
 
 

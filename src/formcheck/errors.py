@@ -33,6 +33,10 @@ class UnknownExerciseError(FormcheckError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class ExerciseNotRecognisedError(FormcheckError, ValueError):
+    """``--exercise auto`` could not tell which exercise the clip shows, or not surely."""
+
+
 class ConfigError(FormcheckError, ValueError):
     """A thresholds/config file is missing, malformed or names an unknown key."""
 

@@ -16,13 +16,19 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.analysis import Analysis, analyze_sequence
-from formcheck.errors import ClipNotFoundError, NoPersonError, OutputError
-from formcheck.exercises.registry import Exercise, get_exercise
+from formcheck.errors import (
+    ClipNotFoundError,
+    ExerciseNotRecognisedError,
+    NoPersonError,
+    OutputError,
+)
+from formcheck.exercises.registry import Exercise, available, get_exercise
 from formcheck.io.video_reader import VideoReader
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.pose.landmarks import NUM_LANDMARKS
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.pose.tracking import LifterTracker
+from formcheck.recognize import Recognition, describe, recognize
 from formcheck.render.lagged import LaggedAnnotator, OverlaySnapshot
 from formcheck.render.timeline import build_timeline
 from formcheck.report.csv_report import write_measures_csv
@@ -182,29 +188,57 @@ def snapshot(ex: Exercise, analysis: Analysis, report: Report, upto: int) -> Ove
     )
 
 
+AUTO = "auto"
+# While the clip is read, the exercise is fixed (so drawing can start) once the clip so far
+# shows this many reps and recognition is sure; the whole clip has the final word.
+AUTO_LOCK_REPS = 2
+
+
+def choose_exercise(seq: PoseSequence, config: Path | None) -> tuple[Exercise, Recognition]:
+    """The exercise ``--exercise auto`` settles on for the whole clip, or a clear error."""
+    rec = recognize(seq)
+    if not rec.sure:
+        raise ExerciseNotRecognisedError(
+            f"could not tell which exercise this clip shows: {describe(rec)}. "
+            "Name it with --exercise (see `formcheck exercises`)"
+        )
+    return get_exercise(rec.exercise, config), rec
+
+
 def analyze(
     path: str | os.PathLike[str],
-    exercise: str = "kb_single_leg_deadlift",
+    exercise: str = AUTO,
     *,
     out: str | os.PathLike[str] | None = None,
     model: str = "lite",
     config: str | os.PathLike[str] | None = None,
     video: bool = True,
     progress: ProgressFactory | None = None,
+    estimator_factory: Callable[[str], PoseEstimator] | None = None,
 ) -> Report:
     """Analyse the clip at ``path``; write the annotated video, report.json and measures.csv
-    into ``out`` (default: a folder beside the clip) and return the :class:`Report`."""
+    into ``out`` (default: a folder beside the clip) and return the :class:`Report`.
+
+    ``estimator_factory(model)`` gives the pose estimator as a context manager (default: a
+    new :class:`PoseEstimator`, closed after the clip); batch workers pass one that keeps a
+    loaded model for the next clip."""
     clip = Path(path)
     if not clip.exists():
         raise ClipNotFoundError(f"clip {clip} does not exist: check the path")
-    ex = get_exercise(exercise, Path(config) if config is not None else None)
+    config_path = Path(config) if config is not None else None
+    # "auto": the exercise is recognised from the landmarks, so it is not known yet.
+    ex = get_exercise(exercise, config_path) if exercise != AUTO else None
+    if ex is None and config_path is not None:
+        for name in available():  # a bad key is reported now, not after the pose pass
+            get_exercise(name, config_path)
     outputs = OutputPaths.for_clip(clip, Path(out) if out is not None else None)
     outputs.prepare()
     progress = progress or _no_progress
 
     annotator = None
     try:
-        with VideoReader(clip, max_side=MAX_SIDE) as reader, PoseEstimator(model) as estimator:
+        make_estimator = estimator_factory or PoseEstimator
+        with VideoReader(clip, max_side=MAX_SIDE) as reader, make_estimator(model) as estimator:
             info = reader.info
             tracker = LifterTracker()
             builder = SequenceBuilder((info.width, info.height))
@@ -215,7 +249,9 @@ def analyze(
             for _ in track_poses(reader, estimator, tracker, builder):
                 tick(1)
                 if annotator is not None and builder.n >= next_look:
-                    _advance(annotator, ex, builder, info, model)
+                    ex = ex or _early_exercise(builder, config_path)
+                    if ex is not None:
+                        _advance(annotator, ex, builder, info, model)
                     next_look = builder.n + max(int(LOOK_EVERY_S * info.fps), builder.n // 10)
             seq = builder.sequence()
             decode_warnings = list(reader.warnings)
@@ -227,9 +263,16 @@ def analyze(
                 f"no person found in {clip} ({found} of {len(seq)} frames): film the whole "
                 "body, well lit, with the lifter filling a good part of the frame"
             )
+        rec = None
+        if exercise == AUTO:
+            ex, rec = choose_exercise(seq, config_path)
         analysis = analyze_sequence(seq, ex)
         report = build_report(ex, info, model_name, tracker.describe(), seq, analysis)
         report.warnings[:0] = decode_warnings
+        if rec is not None:
+            report.exercise_source = "recognised"
+            report.exercise_confidence = rec.confidence
+            report.warnings.insert(0, describe(rec))
         if annotator is not None:
             annotator.finish(snapshot(ex, analysis, report, len(seq)))
             annotator = None
@@ -239,6 +282,18 @@ def analyze(
             annotator.cancel()
     write_reports(report, analysis, outputs)
     return report
+
+
+def _early_exercise(builder: SequenceBuilder, config: Path | None) -> Exercise | None:
+    """The exercise, once the clip so far shows it surely (None until then)."""
+    prefix = builder.sequence()
+    if prefix.has_pose.sum() < 3:
+        return None
+    rec = recognize(prefix)
+    reps = rec.features.get("hinge_reps", 0) + rec.features.get("kick_reps", 0)
+    if rec.sure and reps >= AUTO_LOCK_REPS:
+        return get_exercise(rec.exercise, config)
+    return None
 
 
 def _advance(
@@ -280,6 +335,8 @@ def build_report(
         reps=analysis.reps,
         not_assessable=analysis.not_assessable,
         warnings=warnings,
+        leg_role=ex.leg_role if ex.single_leg else None,
+        reps_per_leg=analysis.reps_per_leg,
     )
 
 

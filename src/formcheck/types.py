@@ -125,6 +125,7 @@ class Rep:
     bottom_s: float
     end_s: float
     standing_leg: str | None = None  # "left" / "right" for single-leg work
+    working_leg: str | None = None  # the other one: the free leg (kickback: the one kicking)
     metrics: dict[str, float] = field(default_factory=dict)  # depth, tempo...
     faults: list[Fault] = field(default_factory=list)
     passed: list[str] = field(default_factory=list)  # rules assessed and not fired
@@ -148,6 +149,13 @@ class Report:
     not_assessable: dict[str, str] = field(default_factory=dict)  # rule id -> reason
     warnings: list[str] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)  # kind -> path
+    # Single-leg work: reps per leg, the leg named by its role in the exercise
+    # ("standing" for the single-leg deadlift, "working" for the kickback).
+    leg_role: str | None = None
+    reps_per_leg: dict[str, int] = field(default_factory=dict)
+    # How the exercise was chosen: "given" (--exercise) or "recognised" with its confidence.
+    exercise_source: str = "given"
+    exercise_confidence: float | None = None
 
     @property
     def fault_count(self) -> int:

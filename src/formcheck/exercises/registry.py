@@ -27,7 +27,10 @@ EXERCISE_KEYS = {
     "rep_signal",
     "bell_hand",
     "overlay_angles",
+    "rep_metrics",
+    "leg_role",
 }
+LEG_ROLES = ("standing", "working")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Exercise:
     rep_settings: RepSettings
     min_free_foot_height: float  # single-leg only: the free foot must be this far up in a rep
     rules: tuple[Rule, ...]
+    rep_metrics: tuple[str, ...] = ()  # per-rep scalars reported beside depth and tempo
+    leg_role: str = "standing"  # single-leg work: which leg the report counts reps by
 
     @property
     def active_rules(self) -> tuple[Rule, ...]:
@@ -72,6 +77,8 @@ def _parse(raw: dict[str, Any], source: Path) -> Exercise:
         rules=tuple(
             parse_rule(rule_id, spec, ex["source"]) for rule_id, spec in raw["rules"].items()
         ),
+        rep_metrics=tuple(ex.get("rep_metrics", ())),
+        leg_role=ex.get("leg_role", "standing"),
     )
 
 

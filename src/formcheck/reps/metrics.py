@@ -7,7 +7,12 @@ import numpy as np
 
 from formcheck.reps.segment import RepWindow
 from formcheck.signals import geometry as g
-from formcheck.signals.measures import Body
+from formcheck.signals.measures import (
+    Body,
+    bell_height,
+    standing_knee_flexion,
+    trunk_inclination,
+)
 
 # The free foot counts as down when its lowest point is within this many leg lengths (~2 cm)
 # of the standing sole. On a rendered touch-down MediaPipe put the rear foot, resting on its
@@ -27,7 +32,17 @@ REP_MEASURE_UNITS = {
     "hip_back_ratio": "ratio",
     "free_foot_down_s": "s",
     "standing_foot_travel": "leg lengths",
+    "return_to_push": "ratio",
+    "knee_lead_on_ascent": "fraction",
+    "bell_height": "shoulder heights",
+    "hip_snap_deg_per_s": "deg/s",
+    "top_trunk_deg": "deg",
 }
+# The trunk "stops" when it turns slower than this, for at least STALL_S.
+STALL_DEG_PER_S = 15.0
+STALL_S = 0.2
+# A knee that bends less than this in a rep has no extension order worth judging.
+MIN_KNEE_RANGE_DEG = 12.0
 
 
 def _dip_depth(x: np.ndarray) -> tuple[float, int]:
@@ -59,7 +74,93 @@ def rep_measures(
     out["hip_back_ratio"] = _hip_back_ratio(w, signal, body)
     out["free_foot_down_s"] = _free_foot_down(w, t, signal, body)
     out["standing_foot_travel"] = _standing_foot_travel(w, t, body)
+    out["return_to_push"] = _return_to_push(w, t, signal)
+    out["knee_lead_on_ascent"] = _knee_lead_on_ascent(w, body)
+    out["bell_height"] = _peak(bell_height(body), w.leave, w.lockout_end)
+    trunk = trunk_inclination(body)
+    with np.errstate(invalid="ignore"):
+        rising = -np.gradient(trunk, t)  # the trunk comes up: the hips extend
+    out["hip_snap_deg_per_s"] = _peak(rising, w.leave, w.end)
+    out["top_trunk_deg"] = _top_trunk(w, t, trunk, rising)
     return out
+
+
+def _crossing_time(t: np.ndarray, x: np.ndarray, level: float, first: bool) -> float:
+    idx = np.flatnonzero(x >= level)
+    if not idx.size:
+        return float("nan")
+    return float(t[idx[0]] if first else t[idx[-1]])
+
+
+def _return_to_push(w: RepWindow, t: np.ndarray, signal: np.ndarray) -> tuple[float, int]:
+    """Time to travel the middle of the range (20% to 80%) on the way back, divided by the
+    same on the way out. The middle, because a hold at full range and a slow approach to it
+    blur where the ends are; a return that is not resisted is fast through the middle."""
+    x, tt = signal[w.start : w.end + 1], t[w.start : w.end + 1]
+    k = w.bottom - w.start
+    amp = w.depth - w.top_level
+    lo, hi = w.top_level + 0.2 * amp, w.top_level + 0.8 * amp
+    push = _crossing_time(tt[: k + 1], x[: k + 1], hi, True) - _crossing_time(
+        tt[: k + 1], x[: k + 1], lo, True
+    )
+    back = _crossing_time(tt[k:], -x[k:], -lo, True) - _crossing_time(tt[k:], -x[k:], -hi, True)
+    if not (np.isfinite(push) and np.isfinite(back)) or push <= 0:
+        return float("nan"), w.bottom
+    return float(back / push), w.leave
+
+
+def _top_trunk(
+    w: RepWindow, t: np.ndarray, trunk: np.ndarray, rising: np.ndarray
+) -> tuple[float, int]:
+    """Where the lifter stopped standing up: the trunk's inclination at the first hold (the
+    trunk still for ``STALL_S``) in the upper half of the way up, or the most upright point
+    of the finish if there was no hold. A finished lift holds near vertical; an unfinished
+    one stops with the trunk still forward, even if it straightens later, between reps."""
+    halfway = w.top_level + 0.5 * (w.depth - w.top_level)
+    part = slice(w.leave, w.lockout_end + 1)
+    still = (np.abs(rising[part]) < STALL_DEG_PER_S) & (trunk[part] < halfway)
+    need = max(1, int(round(STALL_S / float(np.median(np.diff(t))))))
+    run = 0
+    for i, flag in enumerate(still):
+        run = run + 1 if flag else 0
+        if run >= need:
+            first = w.leave + i - need + 1
+            return float(np.nanmedian(trunk[first : w.leave + i + 1])), first
+    return _lowest(trunk, w.end, w.lockout_end)
+
+
+def _lowest(x: np.ndarray, lo: int, hi: int) -> tuple[float, int]:
+    value, i = _peak(-x, lo, hi)
+    return -value, i
+
+
+def _peak(x: np.ndarray, lo: int, hi: int) -> tuple[float, int]:
+    part = x[lo : hi + 1]
+    if not np.isfinite(part).any():
+        return float("nan"), lo
+    i = int(np.nanargmax(part))
+    return float(part[i]), lo + i
+
+
+def _knee_lead_on_ascent(w: RepWindow, body: Body) -> tuple[float, int]:
+    """On the way up, how far the knees' straightening runs ahead of the trunk's rise: the
+    largest gap between the two progress fractions (0 = together, 1 = knees straight before
+    the trunk moves, the hips shooting up first)."""
+    # From the deepest frame, not from leaving the bottom zone: when the hips shoot up the
+    # trunk stays down while the knees straighten, so the zone lasts through the fault.
+    knee = standing_knee_flexion(body)[w.bottom : w.end + 1]
+    trunk = trunk_inclination(body)[w.bottom : w.end + 1]
+    if not (np.isfinite(knee).mean() > 0.5 and np.isfinite(trunk).mean() > 0.5):
+        return float("nan"), w.bottom
+    k_hi, k_lo = np.nanmax(knee[: max(1, len(knee) // 4)]), np.nanmin(knee)
+    t_hi, t_lo = np.nanmax(trunk[: max(1, len(trunk) // 4)]), np.nanmin(trunk)
+    if k_hi - k_lo < MIN_KNEE_RANGE_DEG or t_hi - t_lo <= 0:
+        return float("nan"), w.bottom
+    knee_done = np.clip((k_hi - knee) / (k_hi - k_lo), 0, 1)
+    trunk_done = np.clip((t_hi - trunk) / (t_hi - t_lo), 0, 1)
+    lead = knee_done - trunk_done
+    i = int(np.nanargmax(lead))
+    return float(lead[i]), w.bottom + i
 
 
 def _hip_back_ratio(w: RepWindow, signal: np.ndarray, body: Body) -> tuple[float, int]:

@@ -135,6 +135,15 @@ def head_pitch(b: Body) -> np.ndarray:
     return -(b.facing * g.signed_angle_2d(trunk, gaze) - 90.0)
 
 
+@measure(
+    "trunk_above_horizontal_deg",
+    "deg",
+    "trunk raised above horizontal (bent-over work: 0 = parallel to the floor)",
+)
+def trunk_above_horizontal(b: Body) -> np.ndarray:
+    return 90.0 - trunk_inclination(b)
+
+
 # --- standing leg ------------------------------------------------------------------------
 
 
@@ -194,7 +203,35 @@ def free_leg_above_trunk(b: Body) -> np.ndarray:
     return b.facing * g.signed_angle_2d(backward, thigh)
 
 
+@measure(
+    "leg_extension_deg",
+    "deg",
+    "the more extended of the two hips: trunk-to-thigh angle, 180 = thigh in line with the "
+    "trunk (3D)",
+)
+def leg_extension(b: Body) -> np.ndarray:
+    # Either leg: the kickback's rep signal must not depend on knowing which leg works, which
+    # is decided from the reps it finds.
+    shoulder = b.mid(b.w, "shoulder")
+    angles = [
+        g.joint_angle(shoulder, b.w[:, side_landmark("hip", s)], b.w[:, side_landmark("knee", s)])
+        for s in ("left", "right")
+    ]
+    return np.fmax(*angles)
+
+
 FOOT_POINTS = ("ankle", "heel", "foot_index")
+
+
+@measure(
+    "heel_height",
+    "leg lengths",
+    "mean height of the two heels in the image, in leg lengths (judged as a change from "
+    "standing: heel_rise)",
+)
+def heel_height(b: Body) -> np.ndarray:
+    heels = 0.5 * (b.px[:, L.LEFT_HEEL, 1] + b.px[:, L.RIGHT_HEEL, 1])
+    return -heels / b.leg_length_px()
 
 
 @measure(
@@ -258,6 +295,43 @@ def bell_arm_forward(b: Body) -> np.ndarray:
     # elbow (a different fault, arm_pull) moves the wrist without swinging the arm.
     arm = b.bell(b.px, "elbow") - b.bell(b.px, "shoulder")
     return np.degrees(np.arctan2(b.facing * arm[:, 0], arm[:, 1]))
+
+
+@measure(
+    "foot_pitch_deg",
+    "deg",
+    "near foot's heel raised above its toes (image; judged as a change from standing: "
+    "heel_pitch_change_deg)",
+)
+def foot_pitch(b: Body) -> np.ndarray:
+    # A heel lifting 4 cm tips a 20 cm foot by ~11 deg: more visible to the pose model than
+    # the heel's height alone, which is a few pixels in a full-body shot.
+    heel, toe = b.stand(b.px, "heel"), b.stand(b.px, "foot_index")
+    along = toe - heel
+    return np.degrees(np.arctan2(along[:, 1], b.facing * along[:, 0]))
+
+
+@measure(
+    "hands_ahead_of_midfoot",
+    "leg lengths",
+    "hands (the bell's handle) ahead of the middle of the foot, side view (image)",
+)
+def hands_ahead_of_midfoot(b: Body) -> np.ndarray:
+    midfoot = 0.5 * (b.stand(b.px, "heel") + b.stand(b.px, "foot_index"))
+    hands = b.mid(b.px, "wrist")
+    return b.facing * (hands[:, 0] - midfoot[:, 0]) / b.leg_length_px()
+
+
+@measure(
+    "bell_height",
+    "shoulder heights",
+    "hands above the hips as a fraction of the shoulders' height above the hips (1 = at "
+    "shoulder height; image)",
+)
+def bell_height(b: Body) -> np.ndarray:
+    hip, shoulder, hands = b.mid(b.px, "hip"), b.mid(b.px, "shoulder"), b.mid(b.px, "wrist")
+    torso = g.norm(shoulder - hip)
+    return (hip[:, 1] - hands[:, 1]) / torso
 
 
 def compute_measures(body: Body, names: list[str] | None = None) -> dict[str, np.ndarray]:
