@@ -129,3 +129,12 @@ def test_input_is_never_overwritten(tmp_path):
     clip.write_text("{}")
     with pytest.raises(OutputError, match="overwrite"):
         OutputPaths.for_clip(clip, tmp_path)
+
+
+def test_exercise_not_recognised_asks_for_it(capsys, tmp_path):
+    # A band hinge drill: arms hanging free and soft knees look the same as a bar or dumbbell
+    # Romanian deadlift to a pose model, so `auto` must ask rather than guess.
+    clip = Path(__file__).resolve().parents[1] / "sample_videos" / "bandhinge_clean_side.mp4"
+    code, err = run_cli(capsys, "analyze", str(clip), "--out", str(tmp_path), "--no-video")
+    assert_one_line_error(code, err, "could not tell", "--exercise", "hip_hinge")
+    assert not (tmp_path / "report.json").exists()

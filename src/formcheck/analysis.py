@@ -37,6 +37,7 @@ class Analysis:
     rep_scalars: list[dict[str, tuple[float, int]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     reps_per_leg: dict[str, int] = field(default_factory=dict)  # leg (exercise.leg_role) -> reps
+    near_side: str = "left"  # the side nearer the camera (two-footed lifts are drawn on it)
 
 
 def _ankle_drop(seq: PoseSequence, frames: slice) -> dict[str, float]:
@@ -322,6 +323,7 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
         rep_scalars=rep_scalars,
         warnings=warnings,
         reps_per_leg=per_leg,
+        near_side="left" if neutral.left_stands[0] else "right",
     )
 
 

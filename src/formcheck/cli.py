@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     from formcheck.batch.cli import register as register_batch
 
     register_batch(sub)
+    from formcheck.evaluation.command import register as register_eval
+
+    register_eval(sub)
     return parser
 
 

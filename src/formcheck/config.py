@@ -143,4 +143,12 @@ def override_rule(rule: Rule, raw: dict[str, Any], where: str) -> Rule:
 def parse_rep_settings(raw: dict[str, Any], where: str, base: RepSettings) -> RepSettings:
     allowed = {f.name for f in fields(RepSettings)}
     reject_unknown_keys(set(raw), allowed, where)
-    return replace(base, **{k: _number(v, f"{where}.{k}") for k, v in raw.items()})
+    values = {}
+    for key, value in raw.items():
+        if isinstance(getattr(base, key), bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}.{key} must be true or false, not {value!r}")
+            values[key] = value
+        else:
+            values[key] = _number(value, f"{where}.{key}")
+    return replace(base, **values)

@@ -272,7 +272,6 @@ def analyze(
         if rec is not None:
             report.exercise_source = "recognised"
             report.exercise_confidence = rec.confidence
-            report.warnings.insert(0, describe(rec))
         if annotator is not None:
             annotator.finish(snapshot(ex, analysis, report, len(seq)))
             annotator = None
@@ -342,7 +341,7 @@ def build_report(
 
 def overlay_angle_series(ex: Exercise, analysis: Analysis) -> dict[str, tuple[np.ndarray, int]]:
     """label -> (degrees per frame, landmark to write the value beside)."""
-    stand = analysis.standing_leg or "left"
+    stand = analysis.standing_leg or analysis.near_side
     free = "right" if stand == "left" else "left"
     side_of = {"standing": stand, "free": free, "mid": "left", "bell": stand}
     series: dict[str, tuple[np.ndarray, int]] = {}

@@ -47,8 +47,13 @@ def _header(report: Report, paint: Paint) -> list[str]:
     view = f"{report.view} view" if report.view else "view unknown"
     if _finite(report.view_confidence):
         view += f" ({report.view_confidence:.0%} confident)"
+    if report.exercise_source == "recognised" and _finite(report.exercise_confidence):
+        exercise += f" (recognised, {report.exercise_confidence:.0%} sure)"
     facts = [view]
-    if report.standing_leg:
+    if report.reps_per_leg and report.leg_role:
+        counts = ", ".join(f"{leg} {n}" for leg, n in report.reps_per_leg.items())
+        facts.append(f"reps per {report.leg_role} leg: {counts}")
+    elif report.standing_leg:
         facts.append(f"standing leg {report.standing_leg}")
     facts.append(f"person: {report.person}")
 
@@ -79,7 +84,8 @@ def _rep_lines(report: Report, paint: Paint) -> list[str]:
 def _rep_label(rep: Rep, report: Report) -> str:
     # Name the leg only when it is news: reps that alternate, or no leg for the whole set.
     if rep.standing_leg and rep.standing_leg != report.standing_leg:
-        return f"Rep {rep.index} ({rep.standing_leg} leg)"
+        leg = rep.working_leg if report.leg_role == "working" else rep.standing_leg
+        return f"Rep {rep.index} ({leg} leg)"
     return f"Rep {rep.index}"
 
 
@@ -95,6 +101,13 @@ def _rep_numbers(rep: Rep) -> list[str]:
     ]
     if tempo:
         numbers.append(" / ".join(tempo))
+    # The swing's extras: "up to shoulder height" and "extend your hips quickly".
+    height = rep.metrics.get("bell_height")
+    if _finite(height):
+        numbers.append(f"bell to {height:.0%} of shoulder height")
+    snap = rep.metrics.get("hip_snap_deg_per_s")
+    if _finite(snap):
+        numbers.append(f"hip snap {snap:.0f}°/s")
     return numbers
 
 

@@ -63,10 +63,12 @@ def rep_measures(
     w: RepWindow, t: np.ndarray, signal: np.ndarray, body: Body
 ) -> dict[str, tuple[float, int]]:
     """name -> (value, frame where it is best shown)."""
+    # A lift that began before the clip (from the floor) shows no descent and no whole pause.
+    unseen = float("nan") if w.from_start else None
     out: dict[str, tuple[float, int]] = {
         "depth_deg": (w.depth, w.bottom),
-        "descent_s": (t[w.reach] - t[w.start], w.reach),
-        "pause_s": (t[w.leave] - t[w.reach], w.bottom),
+        "descent_s": (unseen if w.from_start else t[w.reach] - t[w.start], w.reach),
+        "pause_s": (unseen if w.from_start else t[w.leave] - t[w.reach], w.bottom),
         "ascent_s": (t[w.end] - t[w.leave], w.leave),
     }
     rebound, i = _dip_depth(signal[w.reach : w.leave + 1])

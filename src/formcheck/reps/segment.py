@@ -24,6 +24,9 @@ class RepSettings:
     edge_fraction: float = 0.05  # start/end: within 5% of the amplitude from the top
     reach_fraction: float = 0.90  # bottom reached / left: within 10% of the amplitude
     lockout_s: float = 0.6  # the finish is judged up to this long after the rep ends
+    # Deadlifts start on the floor: a clip that opens at the bottom and stands up holds a
+    # whole lift (the lifter's first rep) without the lowering that opens later reps.
+    count_lift_from_start: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class RepWindow:
     lockout_end: int  # end of the finish window
     top_level: float
     depth: float
+    from_start: bool = False  # began before the clip did, at the bottom: no descent seen
 
     def frames(self, phase: str, t: np.ndarray) -> slice:
         """The frames of a named phase: rep, descent, early_descent, bottom, ascent, lockout."""
@@ -128,4 +132,48 @@ def segment_reps(t: np.ndarray, signal: np.ndarray, settings: RepSettings) -> li
             )
         )
         floor = end
+    if settings.count_lift_from_start:
+        first = _lift_from_start(t, x, valid, settings, reps[0].start if reps else len(x) - 1)
+        if first is not None:
+            reps.insert(0, first)
     return reps
+
+
+def _lift_from_start(
+    t: np.ndarray, x: np.ndarray, valid: np.ndarray, settings: RepSettings, limit: int
+) -> RepWindow | None:
+    """A rep whose descent happened before the clip: it opens deep and stands up before
+    ``limit`` (the next rep's start)."""
+    seen = np.flatnonzero(valid[: limit + 1])
+    if seen.size < 3:
+        return None
+    first = int(seen[0])
+    dt = float(np.median(np.diff(t)))
+    opening = x[first : first + max(1, int(round(0.2 / dt)))]
+    part = np.where(valid[first : limit + 1], x[first : limit + 1], np.nan)
+    top = float(np.nanmin(part))
+    if not np.isfinite(opening).any() or np.nanmedian(opening) < settings.min_depth:
+        return None
+    peak = first + int(np.nanargmax(part[: int(np.nanargmin(part)) + 1]))
+    depth = float(x[peak])
+    amp = depth - top
+    if amp < settings.min_amplitude:
+        return None
+    filled = np.where(valid, x, -np.inf)
+    end = _first_at_or_below(filled, top + settings.edge_fraction * amp, peak, limit)
+    if end is None or t[end] - t[first] < settings.min_duration_s / 2:
+        return None
+    zone = depth - (1 - settings.reach_fraction) * amp
+    in_zone = np.flatnonzero(filled[first : end + 1] >= zone) + first
+    lockout_end = min(int(np.searchsorted(t, t[end] + settings.lockout_s, side="right")) - 1, limit)
+    return RepWindow(
+        start=first,
+        reach=first,
+        bottom=peak,
+        leave=int(in_zone[-1]) if in_zone.size else peak,
+        end=int(end),
+        lockout_end=int(max(lockout_end, end)),
+        top_level=top,
+        depth=depth,
+        from_start=True,
+    )

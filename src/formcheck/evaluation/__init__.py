@@ -1,0 +1,2 @@
+"""Measuring formcheck against labelled clips: manifests, cached poses, metrics, the `eval`
+command."""

@@ -1,0 +1,68 @@
+"""`formcheck eval`: accuracy against labelled clips (a manifest, or rendered sample clips)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from formcheck.errors import OutputError
+from formcheck.evaluation.manifest import ManifestError, load
+from formcheck.evaluation.poses import DEFAULT_CACHE
+from formcheck.evaluation.report import format_text, summarize
+from formcheck.evaluation.runner import EXERCISE_FROM, evaluate
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    manifest = load(Path(args.manifest), Path(args.clips_root) if args.clips_root else None)
+    if not manifest.clips_root.is_dir():
+        raise ManifestError(
+            f"clips folder {manifest.clips_root} does not exist: pass --clips-root DIR"
+        )
+    if args.json and not Path(args.json).resolve().parent.is_dir():
+        raise OutputError(f"cannot write {args.json}: its folder does not exist")
+    results = evaluate(
+        manifest,
+        model=args.model,
+        cache=Path(args.cache),
+        exercise_from=args.exercise_from,
+        progress=not args.quiet,
+    )
+    summary = summarize(results, str(args.manifest), args.model, args.exercise_from)
+    print(format_text(summary))
+    if args.json:
+        try:
+            Path(args.json).write_text(json.dumps(summary, indent=1) + "\n")
+        except OSError as exc:
+            raise OutputError(f"cannot write {args.json}: {exc.strerror or exc}") from None
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "eval",
+        help="measure accuracy against labelled clips",
+        description="Run the analysis over labelled clips and compare: faults (TP/FP/FN, "
+        "precision, recall, F1), rep counts, false alarms, 'not assessable' against the "
+        "labelled view. Pose landmarks are cached.",
+    )
+    p.add_argument(
+        "manifest",
+        help="a manifest JSON (eval/README.md) or a folder of clips with *.labels.json",
+    )
+    p.add_argument(
+        "--clips-root",
+        help="folder the manifest's file names are relative to (default: the manifest's "
+        "clips_root_default, from the project folder; a labels folder is its own root)",
+    )
+    p.add_argument("--model", default="lite", help="pose model (default lite)")
+    p.add_argument("--json", help="also write every number and per-clip result here")
+    p.add_argument(
+        "--exercise-from",
+        choices=EXERCISE_FROM,
+        default="manifest",
+        help="judge each clip as its labelled exercise, or as the one recognised (auto)",
+    )
+    p.add_argument("--cache", default=str(DEFAULT_CACHE), help="landmark cache folder")
+    p.add_argument("--quiet", action="store_true", help="no per-clip progress on stderr")
+    p.set_defaults(func=cmd_eval)

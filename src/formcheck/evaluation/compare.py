@@ -1,0 +1,103 @@
+"""One clip's labels against what the analysis found: the units of metrics.py, and per rule
+whether "not assessable" agreed with the labelled view."""
+
+from __future__ import annotations
+
+from formcheck.evaluation.manifest import ClipLabel
+from formcheck.evaluation.metrics import Unit
+from formcheck.exercises.registry import Exercise
+from formcheck.types import VIEWS, Rep
+
+
+def rule_label(rule_id: str, present: tuple[str, ...], clip: ClipLabel) -> str:
+    if rule_id in clip.uncertain_faults:
+        return "uncertain"
+    if rule_id in present:
+        return "present"
+    return "absent" if clip.good is not None else "unknown"
+
+
+def rep_status(rule_id: str, rep: Rep, clip_na: dict[str, str]) -> str:
+    if any(f.rule_id == rule_id for f in rep.faults):
+        return "fault"
+    if rule_id in clip_na or rule_id in rep.not_assessable:
+        return "na"
+    return "pass"
+
+
+def clip_status(rule_id: str, reps: list[Rep], clip_na: dict[str, str]) -> str:
+    statuses = [rep_status(rule_id, rep, clip_na) for rep in reps]
+    if "fault" in statuses:
+        return "fault"
+    if not reps:
+        return "no_rep"
+    return "na" if all(s == "na" for s in statuses) else "pass"
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def match_reps(
+    labelled: tuple[tuple[float, float], ...], found: list[tuple[float, float]]
+) -> list[int | None]:
+    """For each labelled rep, the index of the found rep overlapping it most (each found rep
+    used once), or None."""
+    taken: set[int] = set()
+    out: list[int | None] = []
+    for span in labelled:
+        best = max(
+            (j for j in range(len(found)) if j not in taken and _overlap(span, found[j]) > 0),
+            key=lambda j: _overlap(span, found[j]),
+            default=None,
+        )
+        if best is not None:
+            taken.add(best)
+        out.append(best)
+    return out
+
+
+def units_for(
+    clip: ClipLabel, exercise: Exercise, reps: list[Rep], clip_na: dict[str, str]
+) -> list[Unit]:
+    """Per-rep units where the labels give rep times, else one unit for the whole clip."""
+    rule_ids = [r.id for r in exercise.active_rules]
+
+    def unit(name: str, present: tuple[str, ...], found_reps: list[Rep], clean: bool) -> Unit:
+        return Unit(
+            name=name,
+            labels={r: rule_label(r, present, clip) for r in rule_ids},
+            found={r: clip_status(r, found_reps, clip_na) for r in rule_ids},
+            clean=clean,
+        )
+
+    if clip.rep_times is None or clip.rep_faults is None:
+        clean = clip.good is True and not clip.faults
+        return [unit("clip", clip.faults, reps, clean)]
+    spans = [(rep.start_s, rep.end_s) for rep in reps]
+    matched = match_reps(clip.rep_times, spans)
+    units = [
+        unit(f"rep {k + 1}", faults, [reps[j]] if j is not None else [], not faults)
+        for k, (faults, j) in enumerate(zip(clip.rep_faults, matched))
+    ]
+    extra = sorted(set(range(len(reps))) - {j for j in matched if j is not None})
+    # A rep found where none was labelled: any fault in it is a false alarm.
+    units += [unit(f"extra rep at {reps[j].start_s:.1f} s", (), [reps[j]], False) for j in extra]
+    return units
+
+
+def na_checks(
+    clip: ClipLabel, exercise: Exercise, clip_na: dict[str, str]
+) -> dict[str, tuple[bool, bool]]:
+    """rule id -> (the labelled view can judge it, the analysis said not assessable);
+    empty when the clip has no single labelled view."""
+    if clip.view not in VIEWS:
+        return {}
+    return {r.id: (clip.view in r.views, r.id in clip_na) for r in exercise.active_rules}
+
+
+def unjudged_labels(clip: ClipLabel, exercise: Exercise) -> list[str]:
+    """Labelled fault ids the exercise has no (enabled) rule for."""
+    rule_ids = {r.id for r in exercise.active_rules}
+    labelled = set(clip.faults) | {f for rep in clip.rep_faults or () for f in rep}
+    return sorted(labelled - rule_ids)
