@@ -17,8 +17,9 @@ __all__ = [
 ]
 
 
-def analyze(path, exercise: str = "kb_single_leg_deadlift", **kwargs) -> Report:
-    """Analyse a recorded clip and return its :class:`Report`. See ``formcheck.pipeline``."""
+def analyze(path, exercise: str = "auto", **kwargs) -> Report:
+    """Analyse a recorded clip and return its :class:`Report`; ``exercise="auto"`` (the
+    default) recognises the exercise from the motion. See ``formcheck.pipeline``."""
     from formcheck.pipeline import analyze as _analyze
 
     return _analyze(path, exercise=exercise, **kwargs)
