@@ -47,6 +47,24 @@ def _ankle_drop(seq: PoseSequence, frames: slice) -> dict[str, float]:
     }
 
 
+def leg_length_m(seq: PoseSequence) -> float:
+    """Median length of the left leg (hip-knee-ankle) in metres, from the world landmarks."""
+    w3 = seq.world_xyz
+    return float(
+        np.nanmedian(
+            np.linalg.norm(w3[:, L.LEFT_HIP] - w3[:, L.LEFT_KNEE], axis=1)
+            + np.linalg.norm(w3[:, L.LEFT_KNEE] - w3[:, L.LEFT_ANKLE], axis=1)
+        )
+    )
+
+
+def foot_lift(seq: PoseSequence, frames: slice, leg_m: float) -> float:
+    """How far one ankle is above the other in ``frames``, in leg lengths (a single-leg
+    hinge lifts the free foot; a two-footed one keeps both down)."""
+    drop = _ankle_drop(seq, frames)
+    return abs(drop["left"] - drop["right"]) / leg_m
+
+
 def _standing_leg(seq: PoseSequence, w: RepWindow, t: np.ndarray) -> str | None:
     drop = _ankle_drop(seq, w.frames("bottom", t))
     if not all(np.isfinite(v) for v in drop.values()):
@@ -262,7 +280,7 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
     reported = ("depth_deg", "descent_s", "pause_s", "ascent_s", *exercise.rep_metrics)
     for k, w in enumerate(windows, start=1):
         leg = legs[k - 1] if legs else None
-        scalars = rep_measures(w, t, signal, body)
+        scalars = rep_measures(w, t, signal, body, measures)
         rep_scalars.append(scalars)
         evidence = RepEvidence(
             window=w,
@@ -337,15 +355,10 @@ def _drop_two_footed(
 ) -> tuple[list[RepWindow], list[str | None]]:
     """A single-leg rep lifts the free foot; a hinge on two feet (e.g. picking the bell up)
     is getting into position and is not counted."""
-    w3 = seq.world_xyz
-    leg = np.nanmedian(
-        np.linalg.norm(w3[:, L.LEFT_HIP] - w3[:, L.LEFT_KNEE], axis=1)
-        + np.linalg.norm(w3[:, L.LEFT_KNEE] - w3[:, L.LEFT_ANKLE], axis=1)
-    )
+    leg = leg_length_m(seq)
     kept_w, kept_l = [], []
     for w, side in zip(windows, legs):
-        drop = _ankle_drop(seq, w.frames("bottom", t))
-        lift = abs(drop["left"] - drop["right"]) / leg
+        lift = foot_lift(seq, w.frames("bottom", t), leg)
         if np.isfinite(lift) and lift < exercise.min_free_foot_height:
             warnings.append(
                 f"a hinge at {t[w.bottom]:.1f} s kept both feet down: treated as getting into"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.analysis import near_side_sides
+from formcheck.analysis import foot_lift, leg_length_m, near_side_sides
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.reps.segment import RepSettings, RepWindow, segment_reps
 from formcheck.signals import geometry as g
@@ -118,10 +118,7 @@ def features(
     kick_reps = segment_reps(t, fill_short_gaps(t, leg_extension(body), 1.5), KICK_REPS)
 
     w3 = seq.world_xyz
-    leg = g.robust_median(
-        g.norm(w3[:, L.LEFT_HIP] - w3[:, L.LEFT_KNEE])
-        + g.norm(w3[:, L.LEFT_KNEE] - w3[:, L.LEFT_ANKLE])
-    )
+    leg = leg_length_m(seq)
     torso = g.robust_median(g.norm(body.mid(w3, "shoulder") - body.mid(w3, "hip")))
     arms = _arm_angles(w3)
     knee = standing_knee_flexion(body)
@@ -137,15 +134,14 @@ def features(
     hands_apart = g.norm(w3[:, L.LEFT_WRIST] - w3[:, L.RIGHT_WRIST]) / shoulders
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1 / 30
 
-    legs_apart, foot_lift, arm_swing, apart, knee_bottom = [], [], [], [], []
+    legs_apart, foot_lifts, arm_swing, apart, knee_bottom = [], [], [], [], []
     thighs = g.angle_between(
         w3[:, L.LEFT_KNEE] - w3[:, L.LEFT_HIP], w3[:, L.RIGHT_KNEE] - w3[:, L.RIGHT_HIP]
     )
     for w in hinge_reps:
         bottom = w.frames("bottom", t)
         legs_apart.append(float(np.nanmedian(thighs[bottom])))
-        drop = np.nanmean(w3[bottom, L.LEFT_ANKLE, 1] - w3[bottom, L.RIGHT_ANKLE, 1])
-        foot_lift.append(abs(drop) / leg)
+        foot_lifts.append(foot_lift(seq, bottom, leg))
         top = slice(max(w.leave, w.end - int(0.3 / dt)), w.lockout_end + 1)
         both = np.fmin(arms["LEFT"], arms["RIGHT"])
         if np.isfinite(both[top]).any() and np.isfinite(both[bottom]).any():
@@ -157,7 +153,7 @@ def features(
     values = {
         "trunk_low_deg": float(np.percentile(trunk[found], 20)) if found.any() else np.nan,
         "legs_apart_deg": _median(legs_apart),
-        "foot_lift": _median(foot_lift),
+        "foot_lift": _median(foot_lifts),
         # Standing tall only: bent over, hands hanging from the shoulders also point partly
         # "up" the tipped trunk's line.
         "hand_high": g.robust_median(hand_high[trunk < UPRIGHT_DEG]),

@@ -3,16 +3,13 @@ rep rather than frame by frame (how the descent started, how the bottom was turn
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from formcheck.reps.segment import RepWindow
 from formcheck.signals import geometry as g
-from formcheck.signals.measures import (
-    Body,
-    bell_height,
-    standing_knee_flexion,
-    trunk_inclination,
-)
+from formcheck.signals.measures import Body
 
 # The free foot counts as down when its lowest point is within this many leg lengths (~2 cm)
 # of the standing sole. On a rendered touch-down MediaPipe put the rear foot, resting on its
@@ -60,11 +57,16 @@ def _dip_depth(x: np.ndarray) -> tuple[float, int]:
 
 
 def rep_measures(
-    w: RepWindow, t: np.ndarray, signal: np.ndarray, body: Body
+    w: RepWindow,
+    t: np.ndarray,
+    signal: np.ndarray,
+    body: Body,
+    measures: Mapping[str, np.ndarray],
 ) -> dict[str, tuple[float, int]]:
-    """name -> (value, frame where it is best shown)."""
+    """name -> (value, frame where it is best shown). ``measures`` are the clip's per-frame
+    measures (``compute_measures``), read here rather than computed again for every rep."""
     # A lift that began before the clip (from the floor) shows no descent and no whole pause.
-    unseen = float("nan") if w.from_start else None
+    unseen = float("nan")
     out: dict[str, tuple[float, int]] = {
         "depth_deg": (w.depth, w.bottom),
         "descent_s": (unseen if w.from_start else t[w.reach] - t[w.start], w.reach),
@@ -74,12 +76,14 @@ def rep_measures(
     rebound, i = _dip_depth(signal[w.reach : w.leave + 1])
     out["bottom_rebound_deg"] = (rebound, w.reach + i)
     out["hip_back_ratio"] = _hip_back_ratio(w, signal, body)
-    out["free_foot_down_s"] = _free_foot_down(w, t, signal, body)
+    out["free_foot_down_s"] = _free_foot_down(w, t, signal, body, measures["free_foot_height"])
     out["standing_foot_travel"] = _standing_foot_travel(w, t, body)
     out["return_to_push"] = _return_to_push(w, t, signal)
-    out["knee_lead_on_ascent"] = _knee_lead_on_ascent(w, body)
-    out["bell_height"] = _peak(bell_height(body), w.leave, w.lockout_end)
-    trunk = trunk_inclination(body)
+    trunk = measures["trunk_inclination_deg"]
+    out["knee_lead_on_ascent"] = _knee_lead_on_ascent(
+        w, measures["standing_knee_flexion_deg"], trunk
+    )
+    out["bell_height"] = _peak(measures["bell_height"], w.leave, w.lockout_end)
     with np.errstate(invalid="ignore"):
         rising = -np.gradient(trunk, t)  # the trunk comes up: the hips extend
     out["hip_snap_deg_per_s"] = _peak(rising, w.leave, w.end)
@@ -144,14 +148,16 @@ def _peak(x: np.ndarray, lo: int, hi: int) -> tuple[float, int]:
     return float(part[i]), lo + i
 
 
-def _knee_lead_on_ascent(w: RepWindow, body: Body) -> tuple[float, int]:
+def _knee_lead_on_ascent(
+    w: RepWindow, knee_flexion: np.ndarray, trunk_inclination: np.ndarray
+) -> tuple[float, int]:
     """On the way up, how far the knees' straightening runs ahead of the trunk's rise: the
     largest gap between the two progress fractions (0 = together, 1 = knees straight before
     the trunk moves, the hips shooting up first)."""
     # From the deepest frame, not from leaving the bottom zone: when the hips shoot up the
     # trunk stays down while the knees straighten, so the zone lasts through the fault.
-    knee = standing_knee_flexion(body)[w.bottom : w.end + 1]
-    trunk = trunk_inclination(body)[w.bottom : w.end + 1]
+    knee = knee_flexion[w.bottom : w.end + 1]
+    trunk = trunk_inclination[w.bottom : w.end + 1]
     if not (np.isfinite(knee).mean() > 0.5 and np.isfinite(trunk).mean() > 0.5):
         return float("nan"), w.bottom
     k_hi, k_lo = np.nanmax(knee[: max(1, len(knee) // 4)]), np.nanmin(knee)
@@ -186,15 +192,13 @@ def _hip_back_ratio(w: RepWindow, signal: np.ndarray, body: Body) -> tuple[float
 
 
 def _free_foot_down(
-    w: RepWindow, t: np.ndarray, signal: np.ndarray, body: Body
+    w: RepWindow, t: np.ndarray, signal: np.ndarray, body: Body, foot_height: np.ndarray
 ) -> tuple[float, int]:
     """Seconds the free foot is on the floor while the lifter is into the rep (a tap
     between reps is allowed, and the legs pass each other near the top, where the pose
     model can mistake one foot for the other, so the top of the rep does not count)."""
-    from formcheck.signals.measures import free_foot_height
-
     deep = signal[w.start : w.end + 1] >= w.top_level + DEEP_FRACTION * (w.depth - w.top_level)
-    height = free_foot_height(body)[w.start : w.end + 1]
+    height = foot_height[w.start : w.end + 1]
     # A free foot hidden behind the body (a front view at the bottom) is the pose model's
     # guess: it cannot show a touch-down.
     seen = (
