@@ -88,13 +88,18 @@ REP_SIGNAL_MAX_GAP_S = 1.5
 
 
 def changes_from_standing(
-    measures: dict[str, np.ndarray], trunk: np.ndarray, windows: list[RepWindow]
+    measures: dict[str, np.ndarray],
+    trunk: np.ndarray,
+    windows: list[RepWindow],
+    until: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Each FROM_STANDING measure minus its median while the lifter stands tall between
-    reps (trunk near vertical)."""
+    reps (trunk near vertical), before frame ``until`` if given."""
     standing = trunk < STANDING_MAX_INCLINATION_DEG
     for w in windows:
         standing[w.start : w.end + 1] = False
+    if until is not None:
+        standing[until:] = False
     if not standing.any():
         standing = trunk < STANDING_MAX_INCLINATION_DEG
     out = {}
@@ -227,10 +232,27 @@ def _phase_labels(t: np.ndarray, windows: list[RepWindow]) -> tuple[np.ndarray, 
 
 
 def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
+    """A recorded clip: zero-phase smoothing (it may look ahead), then everything else."""
+    return analyze_smoothed(smooth_sequence(seq), exercise)
+
+
+def analyze_smoothed(
+    smoothed: PoseSequence,
+    exercise: Exercise,
+    *,
+    view: ViewEstimate | None = None,
+    windows: list[RepWindow] | None = None,
+    standing_until: int | None = None,
+) -> Analysis:
+    """Judge an already smoothed sequence. The live session smooths causally, keeps its own
+    view estimate and finds reps with its live counter, so it passes ``view`` and
+    ``windows``; a clip leaves both to be found here from the whole sequence. The live
+    session also passes ``standing_until`` (its rep's start): it judges a rep while it
+    happens and again after it, and both must measure from the same standing posture, the
+    one before the rep."""
     warnings: list[str] = []
-    smoothed = smooth_sequence(seq)
     t = smoothed.t
-    view = estimate_view(smoothed)
+    view = view if view is not None else estimate_view(smoothed)
 
     # The rep signal does not depend on which leg stands, so reps come first.
     neutral = near_side_sides(smoothed)
@@ -243,15 +265,18 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
     # toward a front camera the lifter is foreshortened and the pose model can drop out for
     # half a second at the bottom. That the rep happened is plain from both sides of the gap;
     # what happened inside it stays unknown (NaN) to the rules.
-    windows = segment_reps(
-        t, fill_short_gaps(t, signal, REP_SIGNAL_MAX_GAP_S), exercise.rep_settings
-    )
+    found_here = windows is None
+    if windows is None:
+        windows = segment_reps(
+            t, fill_short_gaps(t, signal, REP_SIGNAL_MAX_GAP_S), exercise.rep_settings
+        )
     legs = [_standing_leg(smoothed, w, t) for w in windows] if exercise.single_leg else []
 
     # From behind, MediaPipe does not lift the free foot that reaches back into depth (on
     # rendered clips it stayed within 0.05 leg lengths of the floor), so there the check
-    # would throw away every rep; it is skipped and set-up hinges may count.
-    if exercise.single_leg and windows and view.view != "back":
+    # would throw away every rep; it is skipped and set-up hinges may count. Windows given by
+    # the caller (the live counter) were already checked with ``is_setup_hinge``.
+    if found_here and exercise.single_leg and windows and view.view != "back":
         windows, legs = _drop_two_footed(smoothed, windows, legs, exercise, t, warnings)
 
     if exercise.single_leg:
@@ -263,7 +288,7 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
         sides = neutral
     body = Body(smoothed, sides, view.facing, view.view)
     measures = compute_measures(body)
-    measures.update(changes_from_standing(measures, trunk, windows))
+    measures.update(changes_from_standing(measures, trunk, windows, standing_until))
     for name, (base, _) in SET_MEASURES.items():
         measures[name] = change_across_set(measures[base], windows)
 
@@ -345,6 +370,16 @@ def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
     )
 
 
+def is_setup_hinge(
+    seq: PoseSequence, w: RepWindow, exercise: Exercise, leg_m: float | None = None
+) -> bool:
+    """A single-leg exercise's "rep" that kept both feet down (e.g. picking the bell up):
+    getting into position, not a rep."""
+    leg_m = leg_length_m(seq) if leg_m is None else leg_m
+    lift = foot_lift(seq, w.frames("bottom", seq.t), leg_m)
+    return bool(np.isfinite(lift) and lift < exercise.min_free_foot_height)
+
+
 def _drop_two_footed(
     seq: PoseSequence,
     windows: list[RepWindow],
@@ -358,8 +393,7 @@ def _drop_two_footed(
     leg = leg_length_m(seq)
     kept_w, kept_l = [], []
     for w, side in zip(windows, legs):
-        lift = foot_lift(seq, w.frames("bottom", t), leg)
-        if np.isfinite(lift) and lift < exercise.min_free_foot_height:
+        if is_setup_hinge(seq, w, exercise, leg):
             warnings.append(
                 f"a hinge at {t[w.bottom]:.1f} s kept both feet down: treated as getting into"
                 " position, not counted as a rep"

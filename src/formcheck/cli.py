@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     from formcheck.evaluation.command import register as register_eval
 
     register_eval(sub)
+    from formcheck.live.cli import register as register_live
+
+    register_live(sub)
     return parser
 
 

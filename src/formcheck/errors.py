@@ -51,3 +51,7 @@ class OutputError(FormcheckError, PermissionError):
 
 class CameraError(FormcheckError, OSError):
     """A camera could not be opened, is busy, or was lost."""
+
+
+class NoDisplayError(FormcheckError, RuntimeError):
+    """The live window cannot be shown (no screen, or the GUI toolkit cannot start)."""

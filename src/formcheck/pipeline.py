@@ -25,8 +25,8 @@ from formcheck.errors import (
 from formcheck.exercises.registry import Exercise, available, get_exercise
 from formcheck.io.video_reader import VideoReader
 from formcheck.pose.estimator import PoseEstimator
-from formcheck.pose.landmarks import NUM_LANDMARKS
 from formcheck.pose.landmarks import Landmark as L
+from formcheck.pose.sequence_builder import SequenceBuilder
 from formcheck.pose.tracking import LifterTracker
 from formcheck.recognize import Recognition, describe, recognize
 from formcheck.render.lagged import LaggedAnnotator, OverlaySnapshot
@@ -94,43 +94,6 @@ class OutputPaths:
 
 def _no_progress(total: int | None, label: str) -> Callable[[int], None]:
     return lambda n: None
-
-
-class SequenceBuilder:
-    """Landmarks appended frame by frame into arrays that double when full, so a prefix
-    ``PoseSequence`` can be taken at any time without copying lists."""
-
-    def __init__(self, frame_size: tuple[int, int], capacity: int = 256) -> None:
-        self.frame_size = frame_size
-        self.n = 0
-        self._t = np.zeros(capacity)
-        self._xy = np.full((capacity, NUM_LANDMARKS, 2), np.nan)
-        self._xyz = np.full((capacity, NUM_LANDMARKS, 3), np.nan)
-        self._vis = np.zeros((capacity, NUM_LANDMARKS))
-
-    def append(self, t: float, person) -> None:
-        if self.n == len(self._t):
-            grow = len(self._t)
-            self._t = np.concatenate([self._t, np.zeros(grow)])
-            self._xy = np.concatenate([self._xy, np.full_like(self._xy, np.nan)])
-            self._xyz = np.concatenate([self._xyz, np.full_like(self._xyz, np.nan)])
-            self._vis = np.concatenate([self._vis, np.zeros_like(self._vis)])
-        self._t[self.n] = t
-        if person is not None:
-            self._xy[self.n] = person.image_xy
-            self._xyz[self.n] = person.world_xyz
-            self._vis[self.n] = person.visibility
-        self.n += 1
-
-    def sequence(self) -> PoseSequence:
-        n = self.n
-        return PoseSequence(
-            t=self._t[:n].copy(),
-            image_xy=self._xy[:n].copy(),
-            world_xyz=self._xyz[:n].copy(),
-            visibility=self._vis[:n].copy(),
-            frame_size=self.frame_size,
-        )
 
 
 def track_poses(

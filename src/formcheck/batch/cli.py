@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
 import sys
-from collections.abc import Iterator
+
+from formcheck.interrupts import stop_on_sigterm
 
 EXIT_OK = 0  # every clip checked now or in an earlier run
 EXIT_CLIPS_FAILED = 3  # the batch ran to its end, and at least one clip failed
@@ -101,22 +100,3 @@ def _run(args: argparse.Namespace, engine: str):
         bars=not args.quiet and sys.stderr.isatty(),
         lines=not args.quiet,
     )
-
-
-@contextlib.contextmanager
-def stop_on_sigterm() -> Iterator[None]:
-    """A batch system's stop (SIGTERM at a job's time limit, `kill PID`) ends the batch as
-    Ctrl-C does: finished clips and the summary are kept, and a rerun resumes."""
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread (an embedding program): leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -315,6 +315,13 @@ def _draw_rep_panel(image: np.ndarray, state: OverlayState, s: float) -> None:
         _put(image, phase, (side_x, number_base), phase_scale, colour, phase_thick)
 
 
+def draw_note(image_rgb: np.ndarray, note: str) -> np.ndarray:
+    """Only the small status note (top right), e.g. over a paused live frame."""
+    scale = max(MIN_SCALE, min(image_rgb.shape[:2]) / REFERENCE_SHORT_SIDE)
+    _draw_note(image_rgb, note, scale)
+    return image_rgb
+
+
 def _draw_note(image: np.ndarray, note: str, s: float) -> None:
     width = image.shape[1]
     margin = round(10 * s)

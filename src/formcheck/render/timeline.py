@@ -131,7 +131,7 @@ def _fault_segments(
 
 def _fault_state(active: list[Fault]) -> tuple[tuple[str, ...], frozenset[int]]:
     # The banner carries the first sentence (what happened, briefly); the report keeps it all.
-    banners = tuple(dict.fromkeys(_first_sentence(fault.message) for fault in active))
+    banners = tuple(dict.fromkeys(first_sentence(fault.message) for fault in active))
     joints = frozenset(
         int(Landmark[name.upper()])
         for fault in active
@@ -141,7 +141,7 @@ def _fault_state(active: list[Fault]) -> tuple[tuple[str, ...], frozenset[int]]:
     return banners, joints
 
 
-def _first_sentence(message: str) -> str:
+def first_sentence(message: str) -> str:
     head, dot, _ = message.partition(". ")
     return head + "." if dot else message
 

@@ -1,0 +1,64 @@
+"""Wiring a live session together from the user's choices (the CLI is a thin layer over this)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from formcheck.exercises.registry import get_exercise
+from formcheck.live.display import NoDisplay, WindowDisplay
+from formcheck.live.engine import LiveAnalyzer, LiveEvent
+from formcheck.live.recorder import SessionOutputs, SessionRecorder
+from formcheck.live.session import LiveSession, SessionResult, record_folder
+from formcheck.live.sources import DEFAULT_MAX_SIDE, open_source
+from formcheck.live.voice import open_voice
+from formcheck.pose.estimator import PoseEstimator
+
+# One person in front of their own camera: asking MediaPipe for two poses doubled the pose
+# time on this 2-core machine (lite: 13 -> 34 ms a frame), more than a 30 fps camera allows.
+LIVE_NUM_POSES = 1
+
+
+def run_live(
+    exercise: str,
+    *,
+    camera: str | int = 0,
+    model: str = "lite",
+    config: str | os.PathLike[str] | None = None,
+    voice: bool = False,
+    record: str | os.PathLike[str] | None = None,
+    window: bool = True,
+    on_event: Callable[[LiveEvent], None] = lambda event: None,
+    warn: Callable[[str], None] = lambda message: None,
+    max_side: int = DEFAULT_MAX_SIDE,
+) -> SessionResult:
+    """Run a live session until the user quits, the source ends, Ctrl-C or the camera is
+    lost. Everything that can be checked before the camera starts is checked first (the
+    exercise and config, the window, the model), so a mistake costs no set."""
+    ex = get_exercise(exercise, Path(config) if config is not None else None)
+    folder = None
+    if record is not None:
+        folder = SessionOutputs.in_folder(record_folder(Path(record))).folder
+    display = WindowDisplay(f"formcheck: {ex.title}") if window else NoDisplay()
+    try:
+        with (
+            PoseEstimator(model, num_poses=LIVE_NUM_POSES) as estimator,
+            open_source(camera, max_side=max_side) as source,
+        ):
+            analyzer = LiveAnalyzer(ex, source.frame_size)
+            recorder = None
+            if folder is not None:
+                recorder = SessionRecorder(folder, source.frame_size, source.fps)
+            session = LiveSession(
+                source,
+                estimator,
+                analyzer,
+                display=display,
+                recorder=recorder,
+                voice=open_voice(voice, warn),
+                on_event=on_event,
+            )
+            return session.run()
+    finally:
+        display.close()

@@ -1,0 +1,484 @@
+"""The live session's analysis, one frame at a time: no camera, no window, no clock of its own.
+
+    landmarks --One Euro--> buffer --tail measures--> live rep counter --> verdicts
+                                                                      \\-> overlay state
+
+The measures, the rules and the judging are the clip analysis's own (``analyze_smoothed``);
+only the smoothing (causal One Euro instead of zero-phase) and the rep finding (a live state
+machine instead of peaks of the whole signal) differ. A rep is judged twice:
+
+- while it happens, every ``check_every_s``, by the rules that need only the frames seen so
+  far (per-frame measures in the descent and at the bottom), so a fault is called out while
+  the lifter can still correct it;
+- once the finish has been seen (``lockout_s`` after the counter ticks), by every rule: the
+  rep's verdict, as in the report of a clip.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from formcheck.analysis import (
+    analyze_smoothed,
+    foot_lift,
+    is_setup_hinge,
+    leg_length_m,
+    near_side_sides,
+)
+from formcheck.exercises.registry import Exercise
+from formcheck.live.setup_help import framing_problem, view_advice
+from formcheck.pose.estimator import PersonLandmarks
+from formcheck.pose.landmarks import Landmark as L
+from formcheck.pose.sequence_builder import SequenceBuilder
+from formcheck.render.overlay import OverlayState
+from formcheck.render.timeline import first_sentence
+from formcheck.reps.live_counter import LiveRepCounter
+from formcheck.reps.metrics import REP_MEASURE_UNITS
+from formcheck.reps.segment import RepWindow
+from formcheck.signals.causal import CausalLowpass, OneEuroFilter, OneEuroSettings
+from formcheck.signals.measures import Body, BodySides, compute_measures
+from formcheck.signals.view import ViewEstimate, estimate_view
+from formcheck.types import Fault, PoseSequence, Rep
+
+# Phases whose frames are complete once the counter has reached the given live phase.
+JUDGED_SO_FAR = {
+    "descent": ("descent", "early_descent", "rep"),
+    "bottom": ("descent", "early_descent", "rep", "bottom"),
+    "ascent": ("descent", "early_descent", "rep", "bottom"),
+}
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    # The drawn skeleton (image coordinates, fractions of the frame): docs/live.md, tuning.
+    smoothing: OneEuroSettings = OneEuroSettings(min_cutoff=1.0, beta=10.0)
+    # The landmarks the rules judge: the clip analysis's low-pass, run forward only.
+    cutoff_hz: float = 4.0
+    median_frames: int = 3
+    tail_s: float = 4.0  # per-frame measures are computed on this much recent history
+    view_window_s: float = 3.0  # the view is estimated on this much history...
+    view_every_s: float = 1.0  # ...this often, and never in the middle of a rep
+    check_every_s: float = 0.2  # in-rep fault checks
+    context_s: float = 20.0  # a rep is judged with up to this much history before it
+    banner_hold_s: float = 2.5  # a called-out fault stays on screen this long
+    setup_hint_after_s: float = 1.0  # a framing problem must last this long to be shown
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    """Something to tell the lifter: ``text`` for the console, ``cue`` for the voice."""
+
+    kind: str  # "rep" | "not_counted" | "fault" | "verdict" | "setup" | "reset"
+    t: float
+    text: str
+    cue: str = ""
+    rep: Rep | None = None
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    frame: int
+    image_xy: np.ndarray | None  # (33, 2) smoothed, normalised; None when nobody is seen
+    visibility: np.ndarray | None
+    state: OverlayState
+    events: list[LiveEvent] = field(default_factory=list)
+
+
+@dataclass
+class _Banner:
+    text: str
+    joints: frozenset[int]
+    until_t: float
+
+
+class LiveAnalyzer:
+    """Feed ``update(t, person)`` once per processed frame; it returns what to draw and say."""
+
+    def __init__(
+        self,
+        exercise: Exercise,
+        frame_size: tuple[int, int],
+        settings: LiveSettings = LiveSettings(),
+        *,
+        fps: float = 30.0,
+    ) -> None:
+        self.exercise = exercise
+        self.settings = settings
+        self.buffer = SequenceBuilder(frame_size)
+        self.counter = LiveRepCounter(exercise.rep_settings)
+        self._drawn_xy = OneEuroFilter(settings.smoothing)
+        self._judged_xy = CausalLowpass(
+            fps, settings.cutoff_hz, median_frames=settings.median_frames
+        )
+        self._judged_world = CausalLowpass(
+            fps, settings.cutoff_hz, median_frames=settings.median_frames
+        )
+        self.view: ViewEstimate | None = None
+        self.windows: list[RepWindow] = []  # counted reps, buffer frame indices
+        self.reps: list[Rep] = []  # judged reps (the report's)
+        self.set_starts: list[int] = [1]  # rep numbers at which each set began
+        self.warnings: list[str] = []
+        self._pending: list[tuple[RepWindow, float]] = []  # reps awaiting their finish
+        self._called: set[str] = set()  # rules called out in the rep in progress
+        self._banners: list[_Banner] = []
+        self._last_view_t = -np.inf
+        self._last_check_t = -np.inf
+        self._framing_since: float | None = None
+        self._said_setup: set[str] = set()
+        self._standing = "left"
+        self._count_offset = 0  # reps counted before the last reset
+        self._signal: list[float] = []  # the rep signal per buffer frame
+
+    # --- per frame ------------------------------------------------------------------------
+
+    def update(self, t: float, person: PersonLandmarks | None) -> LiveUpdate:
+        xy = vis = None
+        if person is not None:
+            xy = self._drawn_xy(t, person.image_xy)
+            vis = person.visibility
+            judged = PersonLandmarks(
+                self._judged_xy(person.image_xy), self._judged_world(person.world_xyz), vis
+            )
+            self.buffer.append(t, judged)
+        else:
+            for f in (self._drawn_xy, self._judged_xy, self._judged_world):
+                f.reset()
+            self.buffer.append(t, None)
+        i = self.buffer.n - 1
+        events: list[LiveEvent] = []
+
+        if not self._in_rep and t - self._last_view_t >= self.settings.view_every_s:
+            self._refresh_view(t, events)
+        values = self._frame_measures(i)
+        signal = values.get(self.exercise.rep_signal, np.nan)
+        self._signal.append(signal)
+        for event in self.counter.update(i, t, signal):
+            self._on_counter(event, t, events)
+        if self._in_rep and t - self._last_check_t >= self.settings.check_every_s:
+            self._last_check_t = t
+            self._check_rep_so_far(t, events)
+        self._judge_due(t, events)
+        note = self._setup_note(t, xy, vis, events)
+        return LiveUpdate(i, xy, vis, self._overlay(t, values, note), events)
+
+    @property
+    def _in_rep(self) -> bool:
+        return self.counter.phase in ("descent", "bottom", "ascent")
+
+    @property
+    def rep_count(self) -> int:
+        """Reps in the current set (what the counter shows)."""
+        return len(self.windows) - self._count_offset
+
+    def reset_count(self, t: float) -> LiveEvent:
+        """Start a new set: the count shows 0 again; the session's reps are all kept."""
+        self.counter.reset_count()
+        self._count_offset = len(self.windows)
+        self.set_starts.append(len(self.windows) + 1)
+        return LiveEvent("reset", t, "count reset: new set")
+
+    def pause(self, t: float) -> list[LiveEvent]:
+        """The user paused: frames stop coming for a while. Reps already counted are judged
+        now; a rep in progress cannot be judged across the hole and is dropped."""
+        events: list[LiveEvent] = []
+        self._judge_due(np.inf, events, final=True)
+        self.counter.abandon()
+        for f in (self._drawn_xy, self._judged_xy, self._judged_world):
+            f.reset()
+        return events
+
+    def rep_label(self, index: int) -> str:
+        """How the lifter knows a rep: "rep 3", or "set 2, rep 1" after a count reset."""
+        set_number = sum(1 for start in self.set_starts if start <= index)
+        in_set = index - self.set_starts[set_number - 1] + 1
+        return f"set {set_number}, rep {in_set}" if len(self.set_starts) > 1 else f"rep {in_set}"
+
+    def finish(self) -> list[LiveEvent]:
+        """The session ends: judge the reps still waiting for their finish."""
+        events: list[LiveEvent] = []
+        self._judge_due(np.inf, events, final=True)
+        return events
+
+    # --- view and measures ----------------------------------------------------------------
+
+    def _refresh_view(self, t: float, events: list[LiveEvent]) -> None:
+        self._last_view_t = t
+        recent = self._recent(self.settings.view_window_s)
+        if recent.has_pose.sum() < 5:
+            return
+        view = estimate_view(recent)
+        changed = self.view is None or view.view != self.view.view
+        self.view = view
+        if changed and not self.windows:
+            advice = view_advice(self.exercise, view.view)
+            events.append(LiveEvent("setup", t, advice.message, cue=advice.message))
+
+    def _recent(self, seconds: float) -> PoseSequence:
+        n = self.buffer.n
+        t = self.buffer.times
+        start = int(np.searchsorted(t, t[-1] - seconds)) if n else 0
+        return self.buffer.tail(start)
+
+    def _sides(self, n: int, standing: str) -> BodySides:
+        left = np.full(n, standing == "left")
+        hand = self.exercise.bell_hand
+        if hand == "standing_side":
+            loaded = left
+        elif hand == "opposite_side":
+            loaded = ~left
+        else:
+            loaded = np.full(n, hand == "left")
+        return BodySides(left_stands=left, left_hand_loaded=loaded)
+
+    def _frame_measures(self, i: int) -> dict[str, float]:
+        """This frame's rep signal, trunk and overlay angles, from the recent tail (some
+        measures scale by the lifter's leg length, a median over the tail)."""
+        tail = self._recent(self.settings.tail_s)
+        if not tail.has_pose[-1]:
+            return {}
+        view = self.view or ViewEstimate("side", 0.0, float("nan"), 0)
+        if self.exercise.single_leg:
+            self._standing = self._standing_guess(tail)
+            sides = self._sides(len(tail), self._standing)
+        else:
+            sides = near_side_sides(tail)
+            self._standing = "left" if sides.left_stands[0] else "right"
+        names = {self.exercise.rep_signal, "trunk_inclination_deg"}
+        names |= {measure for _, measure, _ in self.exercise.overlay_angles}
+        body = Body(tail, sides, view.facing, view.view)
+        return {k: float(v[-1]) for k, v in compute_measures(body, sorted(names)).items()}
+
+    def _standing_guess(self, tail: PoseSequence) -> str:
+        """Single-leg work: the lower ankle stands, once one foot is clearly off the floor."""
+        recent = slice(max(0, len(tail) - 10), len(tail))
+        lift = foot_lift(tail, recent, leg_length_m(tail))
+        if not np.isfinite(lift) or lift < 0.5 * self.exercise.min_free_foot_height:
+            return self._standing
+        drop = {
+            leg: np.nanmean(tail.world_xyz[recent, L[f"{leg.upper()}_ANKLE"], 1])
+            for leg in ("left", "right")
+        }
+        return max(drop, key=drop.get)
+
+    # --- reps -----------------------------------------------------------------------------
+
+    def _on_counter(self, event, t: float, events: list[LiveEvent]) -> None:
+        if event.kind == "start":
+            self._called = set()
+            return
+        if event.kind != "rep":
+            return
+        w = event.window
+        # As in the clip analysis: from behind, the free foot does not show lifted.
+        if self.exercise.single_leg and (self.view is None or self.view.view != "back"):
+            seq, offset = self._slice(w.start)
+            if is_setup_hinge(seq, _shifted(w, -offset), self.exercise):
+                self.counter.count -= 1
+                events.append(
+                    LiveEvent(
+                        "not_counted",
+                        t,
+                        "both feet stayed down: getting into position, not counted",
+                    )
+                )
+                return
+        self.windows.append(w)
+        count = self.rep_count
+        due = t + self.exercise.rep_settings.lockout_s
+        self._pending.append((w, due))
+        events.append(LiveEvent("rep", t, self.rep_label(len(self.windows)), cue=str(count)))
+
+    def _context_frames(self) -> int:
+        t = self.buffer.times
+        if len(t) < 2:
+            return 0
+        fps = (len(t) - 1) / max(1e-6, t[-1] - t[0])
+        return int(self.settings.context_s * fps)
+
+    def _slice(self, start: int) -> tuple[PoseSequence, int]:
+        """The buffer from a little before ``start`` to the newest frame, and its offset."""
+        offset = max(0, start - self._context_frames())
+        return self.buffer.tail(offset), offset
+
+    def _check_rep_so_far(self, t: float, events: list[LiveEvent]) -> None:
+        """Rules that need only the frames seen so far, on the rep in progress."""
+        partial = self.counter.partial_window()
+        if partial is None or self.view is None:
+            return
+        phases = set(JUDGED_SO_FAR[self.counter.phase])
+        if "bottom" in phases and partial.reach == partial.end:
+            phases.discard("bottom")  # only just arrived: the bottom has no frames yet
+        rules = tuple(
+            r
+            for r in self.exercise.active_rules
+            if r.id not in self._called
+            and set(r.phases) <= phases
+            and not any(c.measure in REP_MEASURE_UNITS for c in r.conditions)
+        )
+        if not rules:
+            return
+        rep = self._judge(partial, replace(self.exercise, rules=rules))
+        for fault in rep.faults if rep else []:
+            self._called.add(fault.rule_id)
+            self._show(fault, t)
+            events.append(
+                LiveEvent("fault", t, f"{fault.cue}: {first_sentence(fault.message)}", fault.cue)
+            )
+
+    def _judge_due(self, t: float, events: list[LiveEvent], final: bool = False) -> None:
+        while self._pending and (final or self._pending[0][1] <= t):
+            w, _ = self._pending[0]
+            w, complete = self._with_finish(w)
+            if not (complete or final):
+                return  # the finish is still being seen: judge on a later frame
+            self._pending.pop(0)
+            rep = self._judge(w, self.exercise)
+            if rep is None:
+                continue
+            rep.index = self.windows.index(self._counted(w)) + 1
+            self.reps.append(rep)
+            for fault in rep.faults:
+                if fault.rule_id not in self._called or not self._in_rep:
+                    self._show(fault, min(t, self.buffer.times[-1]))
+            text = _verdict_text(rep, self.rep_label(rep.index))
+            events.append(LiveEvent("verdict", float(rep.end_s), text, rep=rep))
+
+    def _counted(self, w: RepWindow) -> RepWindow:
+        return next(c for c in self.windows if c.start == w.start)
+
+    def _with_finish(self, w: RepWindow) -> tuple[RepWindow, bool]:
+        """The counter ticks as the lifter nears the top. As the clip analysis has it, the
+        rep ends where the signal settles at the top, and the finish is judged for
+        ``lockout_s`` after that (or until the next rep starts). Returns the rep so far and
+        whether its finish has been seen whole."""
+        s = self.exercise.rep_settings
+        t = self.buffer.times
+        following = self.counter.partial_window()
+        # As in the clip analysis, the finish may run into the next rep's first frames, up to
+        # its deepest point (a lean back at the top moves the signal like a new rep would).
+        stop = following.bottom if following is not None else len(t) - 1
+        after = np.asarray(self._signal[w.end : stop + 1])
+        end = w.end
+        if np.isfinite(after).any():
+            top = float(np.nanmin(after))
+            settled = np.flatnonzero(after <= top + s.edge_fraction * (w.depth - top))
+            end = w.end + int(settled[0])
+        limit = int(np.searchsorted(t, t[end] + s.lockout_s, side="right")) - 1
+        complete = following is not None or t[-1] >= t[end] + s.lockout_s
+        return replace(w, end=end, lockout_end=max(end, min(limit, stop))), complete
+
+    def _judge(self, w: RepWindow, exercise: Exercise) -> Rep | None:
+        if self.view is None:
+            return None
+        seq, offset = self._slice(w.start)
+        earlier = [
+            _shifted(c, -offset)
+            for c in self.windows
+            if c.start >= offset and c.end < w.start and c.start != w.start
+        ]
+        target = _shifted(w, -offset)
+        analysis = analyze_smoothed(
+            seq, exercise, view=self.view, windows=[*earlier, target], standing_until=target.start
+        )
+        rep = analysis.reps[-1]
+        return _shift_rep(rep, offset)
+
+    # --- what to show ---------------------------------------------------------------------
+
+    def _show(self, fault: Fault, t: float) -> None:
+        joints = frozenset(
+            int(L[name.upper()]) for name in fault.joints if name.upper() in L.__members__
+        )
+        text = first_sentence(fault.message)
+        self._banners = [b for b in self._banners if b.text != text]
+        self._banners.insert(0, _Banner(text, joints, t + self.settings.banner_hold_s))
+
+    def _setup_note(self, t: float, xy, vis, events: list[LiveEvent]) -> str:
+        if self.windows or self._in_rep:
+            return ""
+        problem = framing_problem(xy, vis)
+        if problem is None:
+            self._framing_since = None
+            if self.view is None:
+                return ""
+            return view_advice(self.exercise, self.view.view).message
+        self._framing_since = self._framing_since if self._framing_since is not None else t
+        if t - self._framing_since < self.settings.setup_hint_after_s:
+            return ""
+        if problem not in self._said_setup:
+            self._said_setup.add(problem)
+            events.append(LiveEvent("setup", t, problem, cue=problem))
+        return problem
+
+    def _overlay(self, t: float, values: dict[str, float], note: str) -> OverlayState:
+        self._banners = [b for b in self._banners if b.until_t > t]
+        stand = self._standing
+        free = "right" if stand == "left" else "left"
+        side_of = {"standing": stand, "free": free, "mid": "left", "bell": stand}
+        angles = []
+        for label, measure, anchor in self.exercise.overlay_angles:
+            role, part = anchor.split("_", 1)
+            value = values.get(measure, np.nan)
+            if np.isfinite(value):
+                angles.append((label, value, int(L[f"{side_of[role]}_{part}".upper()])))
+        view = f"{self.view.view} view" if self.view is not None else ""
+        return OverlayState(
+            exercise=self.exercise.name,
+            rep_count=self.rep_count,
+            phase=self.counter.phase,
+            angles=tuple(angles),
+            banners=tuple(b.text for b in self._banners),
+            highlight=frozenset().union(*(b.joints for b in self._banners)),
+            view=view,
+            note=note,
+        )
+
+    # --- the session's report -------------------------------------------------------------
+
+    def session_view(self) -> ViewEstimate | None:
+        """The view most reps were judged from (the last estimate before any rep)."""
+        return self.view
+
+    def standing_leg(self) -> str | None:
+        legs = [r.standing_leg for r in self.reps if r.standing_leg]
+        return Counter(legs).most_common(1)[0][0] if legs else None
+
+    def reps_per_leg(self) -> dict[str, int]:
+        role = self.exercise.leg_role
+        legs = [r.standing_leg if role == "standing" else r.working_leg for r in self.reps]
+        return dict(Counter(leg for leg in legs if leg))
+
+
+def _shifted(w: RepWindow, by: int) -> RepWindow:
+    return replace(
+        w,
+        start=w.start + by,
+        reach=w.reach + by,
+        bottom=w.bottom + by,
+        leave=w.leave + by,
+        end=w.end + by,
+        lockout_end=w.lockout_end + by,
+    )
+
+
+def _shift_rep(rep: Rep, offset: int) -> Rep:
+    """A rep judged on a slice of the buffer, with frame numbers of the whole session (its
+    times are the session's already)."""
+    rep.start_frame += offset
+    rep.bottom_frame += offset
+    rep.end_frame += offset
+    rep.faults = [
+        replace(f, frame=f.frame + offset, onset_frame=f.onset_frame + offset) for f in rep.faults
+    ]
+    return rep
+
+
+def _verdict_text(rep: Rep, label: str) -> str:
+    leg = f" ({rep.standing_leg} leg standing)" if rep.standing_leg else ""
+    if not rep.faults:
+        return f"{label}{leg}: clean"
+    cues = "; ".join(f"{f.cue}: {first_sentence(f.message)}" for f in rep.faults)
+    return f"{label}{leg}: {cues}"

@@ -1,0 +1,58 @@
+"""Landmarks gathered frame by frame into the arrays of a :class:`PoseSequence`.
+
+Both the clip pipeline (pass 1) and the live session append one frame at a time and look at
+the sequence so far; arrays that double when full make that cheap.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.pose.landmarks import NUM_LANDMARKS
+from formcheck.types import PoseSequence
+
+
+class SequenceBuilder:
+    """Landmarks appended frame by frame into arrays that double when full, so a prefix
+    ``PoseSequence`` can be taken at any time without copying lists."""
+
+    def __init__(self, frame_size: tuple[int, int], capacity: int = 256) -> None:
+        self.frame_size = frame_size
+        self.n = 0
+        self._t = np.zeros(capacity)
+        self._xy = np.full((capacity, NUM_LANDMARKS, 2), np.nan)
+        self._xyz = np.full((capacity, NUM_LANDMARKS, 3), np.nan)
+        self._vis = np.zeros((capacity, NUM_LANDMARKS))
+
+    def append(self, t: float, person) -> None:
+        if self.n == len(self._t):
+            grow = len(self._t)
+            self._t = np.concatenate([self._t, np.zeros(grow)])
+            self._xy = np.concatenate([self._xy, np.full_like(self._xy, np.nan)])
+            self._xyz = np.concatenate([self._xyz, np.full_like(self._xyz, np.nan)])
+            self._vis = np.concatenate([self._vis, np.zeros_like(self._vis)])
+        self._t[self.n] = t
+        if person is not None:
+            self._xy[self.n] = person.image_xy
+            self._xyz[self.n] = person.world_xyz
+            self._vis[self.n] = person.visibility
+        self.n += 1
+
+    @property
+    def times(self) -> np.ndarray:
+        """(n,) frame times so far (a view: do not modify)."""
+        return self._t[: self.n]
+
+    def sequence(self) -> PoseSequence:
+        return self.tail(0)
+
+    def tail(self, start: int) -> PoseSequence:
+        """Frames ``start`` to the newest, as a sequence (a copy)."""
+        start = max(0, min(start, self.n))
+        return PoseSequence(
+            t=self._t[start : self.n].copy(),
+            image_xy=self._xy[start : self.n].copy(),
+            world_xyz=self._xyz[start : self.n].copy(),
+            visibility=self._vis[start : self.n].copy(),
+            frame_size=self.frame_size,
+        )
