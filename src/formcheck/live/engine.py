@@ -150,7 +150,8 @@ class LiveAnalyzer:
         i = self.buffer.n - 1
         events: list[LiveEvent] = []
 
-        if not self._in_rep and t - self._last_view_t >= self.settings.view_every_s:
+        view_due = t - self._last_view_t >= self.settings.view_every_s
+        if view_due and (not self._in_rep or self.view is None):
             self._refresh_view(t, events)
         values = self._frame_measures(i)
         signal = values.get(self.exercise.rep_signal, np.nan)
@@ -212,7 +213,7 @@ class LiveAnalyzer:
         view = estimate_view(recent)
         changed = self.view is None or view.view != self.view.view
         self.view = view
-        if changed and not self.windows:
+        if changed:  # the first estimate, or the lifter turned: say what this view can judge
             advice = view_advice(self.exercise, view.view)
             events.append(LiveEvent("setup", t, advice.message, cue=advice.message))
 

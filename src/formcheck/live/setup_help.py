@@ -55,7 +55,7 @@ def framing_problem(image_xy: np.ndarray | None, visibility: np.ndarray | None) 
             missing.append(part)
     if missing:
         where = " and ".join(missing)
-        verb = "is" if len(missing) == 1 and not where.endswith("s") else "are"
+        verb = "is" if missing == ["head"] else "are"  # the other parts are plural
         return f"step back or move the camera: your {where} {verb} out of frame"
     height = np.nanmax(image_xy[:, 1]) - np.nanmin(image_xy[:, 1])
     if height < MIN_BODY_HEIGHT:
