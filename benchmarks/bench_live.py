@@ -11,7 +11,7 @@ session (headless: no window), and the run prints, per model:
 Usage:
 
     python benchmarks/bench_live.py [CLIP] [--exercise NAME] [--models lite full] [--record]
-        [--repeat N]
+        [--repeat N] [--seconds S]
 
 Targets (issue 5): lite processes every frame at 30 fps with p95 latency under 50 ms. The
 machine is shared, so the load average is printed beside each run.
@@ -32,7 +32,25 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CLIP = ROOT / "sample_videos" / "sldl_side_demo.mp4"
 
 
-def run_once(clip: Path, exercise: str, model: str, record: bool) -> dict:
+class StopAfter:
+    """A headless display that quits after ``seconds`` (to run a looped clip that long)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        import time
+
+        self.clock = time.perf_counter
+        self.until = None if seconds is None else self.clock() + seconds
+
+    def show(self, image) -> str | None:
+        return "quit" if self.until is not None and self.clock() >= self.until else None
+
+    def close(self) -> None:
+        pass
+
+
+def run_once(
+    clip: Path, exercise: str, model: str, record: bool, seconds: float | None = None
+) -> dict:
     from formcheck.exercises.registry import get_exercise
     from formcheck.live.app import LIVE_NUM_POSES
     from formcheck.live.engine import LiveAnalyzer
@@ -48,13 +66,14 @@ def run_once(clip: Path, exercise: str, model: str, record: bool) -> dict:
     ):
         # The model is loaded and warmed up before the "camera" starts, as in a session.
         estimator.detect(np.zeros((480, 640, 3), np.uint8), 0)
-        with FileSource(clip) as source:
+        with FileSource(clip, loop=seconds is not None) as source:
             recorder = SessionRecorder(Path(tmp), source.frame_size, source.fps) if record else None
             session = LiveSession(
                 source,
                 estimator,
                 LiveAnalyzer(ex, source.frame_size, fps=source.fps),
                 recorder=recorder,
+                display=StopAfter(seconds),
             )
             result = session.run()
             fps = source.fps
@@ -82,6 +101,9 @@ def main() -> int:
     parser.add_argument("--record", action="store_true", help="also encode the annotated video")
     parser.add_argument("--repeat", type=int, default=1, help="runs per model (alternating)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    parser.add_argument(
+        "--seconds", type=float, help="loop the clip for this long (does latency grow?)"
+    )
     args = parser.parse_args()
 
     exercise = args.exercise
@@ -94,9 +116,10 @@ def main() -> int:
     results = []
     for _ in range(args.repeat):
         for model in args.models:
-            results.append(run_once(args.clip, exercise, model, args.record))
+            results.append(run_once(args.clip, exercise, model, args.record, args.seconds))
 
-    print(f"clip {args.clip.name} ({exercise}), record={args.record}")
+    looped = f", looped for {args.seconds:.0f} s" if args.seconds else ""
+    print(f"clip {args.clip.name} ({exercise}), record={args.record}{looped}")
     header = (
         f"{'model':6} {'processed/offered':>18} {'lat p50':>8} {'lat p95':>8} "
         f"{'first/last third p50':>21} {'work p50':>9} {'work/interval':>14} {'load':>5} reps"

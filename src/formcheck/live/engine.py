@@ -62,7 +62,7 @@ class LiveSettings:
     view_window_s: float = 3.0  # the view is estimated on this much history...
     view_every_s: float = 1.0  # ...this often, and never in the middle of a rep
     check_every_s: float = 0.2  # in-rep fault checks
-    context_s: float = 20.0  # a rep is judged with up to this much history before it
+    context_s: float = 8.0  # a rep is judged with up to this much history before it
     banner_hold_s: float = 2.5  # a called-out fault stays on screen this long
     setup_hint_after_s: float = 1.0  # a framing problem must last this long to be shown
 
