@@ -141,6 +141,7 @@ def test_a_hinge_on_both_feet_is_set_up_not_a_rep():
     analyzer, events = play(two_footed, SLDL)
     assert analyzer.rep_count == 0
     assert sum(e.kind == "not_counted" for _, e in events) == 2
+    assert len(analyzer.warnings) == 2 and "kept both feet down" in analyzer.warnings[0]
     analyzer, _ = play(seq, SLDL)
     assert analyzer.rep_count == 2
 

@@ -65,8 +65,9 @@ def cmd_live(args: argparse.Namespace) -> int:
     def on_event(event) -> None:
         print(f"[{event.t:7.1f} s] {event.text}", flush=True)
 
+    source = f"camera {args.camera}" if str(args.camera).isdigit() else args.camera
     print(
-        f"formcheck live: {args.exercise} from camera {args.camera} ({args.model} model). "
+        f"formcheck live: {args.exercise} from {source} ({args.model} model). "
         + ("Ctrl-C ends the session." if args.no_window else KEY_HELP + "."),
         flush=True,
     )

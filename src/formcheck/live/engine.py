@@ -278,6 +278,10 @@ class LiveAnalyzer:
             seq, offset = self._slice(w.start)
             if is_setup_hinge(seq, _shifted(w, -offset), self.exercise):
                 self.counter.count -= 1
+                self.warnings.append(
+                    f"a hinge at {self.buffer.times[w.bottom]:.1f} s kept both feet down: "
+                    "treated as getting into position, not counted as a rep"
+                )
                 events.append(
                     LiveEvent(
                         "not_counted",
