@@ -46,7 +46,7 @@ def run_live(
             PoseEstimator(model, num_poses=LIVE_NUM_POSES) as estimator,
             open_source(camera, max_side=max_side) as source,
         ):
-            analyzer = LiveAnalyzer(ex, source.frame_size)
+            analyzer = LiveAnalyzer(ex, source.frame_size, fps=source.fps)
             recorder = None
             if folder is not None:
                 recorder = SessionRecorder(folder, source.frame_size, source.fps)
