@@ -138,3 +138,17 @@ def test_exercise_not_recognised_asks_for_it(capsys, tmp_path):
     code, err = run_cli(capsys, "analyze", str(clip), "--out", str(tmp_path), "--no-video")
     assert_one_line_error(code, err, "could not tell", "--exercise", "hip_hinge")
     assert not (tmp_path / "report.json").exists()
+
+
+def test_internal_error_is_one_line_without_traceback(capsys, monkeypatch):
+    """A bug prints one line (the message's first line) and asks for a report."""
+    import formcheck.cli as cli
+
+    def broken(args):
+        raise RuntimeError("first line of the problem\n  second line with details")
+
+    monkeypatch.setattr(cli, "cmd_exercises", broken)
+    code, err = run_cli(capsys, "exercises")
+    assert code == 1
+    assert err.count("\n") == 1 and "first line of the problem" in err
+    assert "second line" not in err and "Traceback" not in err

@@ -308,3 +308,27 @@ class _Managed:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_window_closed_with_its_button_ends_the_session(monkeypatch):
+    """Qt destroys a window closed by its button, and asking about it then raises: that is a
+    quit, not an internal error (seen under Xvfb with a window manager)."""
+    import cv2
+
+    from formcheck.live import display as display_module
+
+    def gone(*args):
+        raise cv2.error("NULL guiReceiver (please create a window)")
+
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.setattr(display_module.cv2, "namedWindow", lambda *a: None)
+    monkeypatch.setattr(display_module.cv2, "imshow", lambda *a: None)
+    monkeypatch.setattr(display_module.cv2, "waitKey", lambda *a: -1)
+    monkeypatch.setattr(display_module.cv2, "getWindowProperty", lambda *a: 1.0)
+    window = display_module.WindowDisplay("formcheck test")
+    image = np.zeros((4, 4, 3), np.uint8)
+    assert window.show(image) is None and window.show(image) is None
+    monkeypatch.setattr(display_module.cv2, "getWindowProperty", gone)
+    assert window.show(image) == "quit"
+    monkeypatch.setattr(display_module.cv2, "getWindowProperty", lambda *a: 0.0)
+    assert window.show(image) == "quit"

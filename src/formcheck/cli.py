@@ -137,8 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # an internal bug: one line unless --debug
         if args.debug:
             raise
+        first_line = next((line for line in str(exc).splitlines() if line.strip()), "")
         print(
-            f"formcheck: internal error: {type(exc).__name__}: {exc} "
+            f"formcheck: internal error: {type(exc).__name__}: {first_line.strip()} "
             "(run again with --debug for details, and please report it)",
             file=sys.stderr,
         )

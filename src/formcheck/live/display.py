@@ -55,10 +55,18 @@ class WindowDisplay:
     def show(self, image_rgb: np.ndarray) -> str | None:
         cv2.imshow(self.title, cv2.cvtColor(image_rgb, cv2.COLOR_RGB2BGR))
         key = cv2.waitKey(1) & 0xFF
-        if self._shown and cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) < 1:
+        if self._shown and not self._visible():
             return "quit"  # closed with the window's own button
         self._shown = True
         return KEYS.get(key)
+
+    def _visible(self) -> bool:
+        try:
+            return cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) >= 1
+        except cv2.error:
+            # Qt destroys a window closed by its button; asking about it then raises
+            # ("NULL guiReceiver"), which means the same thing: it is gone.
+            return False
 
     def close(self) -> None:
         try:
