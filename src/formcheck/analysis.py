@@ -65,11 +65,34 @@ def foot_lift(seq: PoseSequence, frames: slice, leg_m: float) -> float:
     return abs(drop["left"] - drop["right"]) / leg_m
 
 
-def _standing_leg(seq: PoseSequence, w: RepWindow, t: np.ndarray) -> str | None:
-    drop = _ankle_drop(seq, w.frames("bottom", t))
+def lower_ankle_leg(seq: PoseSequence, frames: slice) -> str | None:
+    """The leg whose ankle is lower in ``frames`` (the standing one), None if unseen."""
+    drop = _ankle_drop(seq, frames)
     if not all(np.isfinite(v) for v in drop.values()):
         return None
     return max(drop, key=drop.get)
+
+
+def _standing_leg(seq: PoseSequence, w: RepWindow, t: np.ndarray) -> str | None:
+    return lower_ankle_leg(seq, w.frames("bottom", t))
+
+
+def loaded_hand_left(left_stands: np.ndarray, bell_hand: str) -> np.ndarray:
+    """(T,) True where the left hand holds the weight, from the exercise's ``bell_hand``."""
+    if bell_hand == "standing_side":
+        return left_stands
+    if bell_hand == "opposite_side":
+        return ~left_stands
+    return np.full(len(left_stands), bell_hand == "left")
+
+
+def not_assessable_from(exercise: Exercise, view: str) -> dict[str, str]:
+    """Rule id -> reason, for the exercise's rules that ``view`` cannot judge."""
+    return {
+        rule.id: f"not assessable from this view ({view}): needs {' or '.join(rule.views)}"
+        for rule in exercise.active_rules
+        if view not in rule.views
+    }
 
 
 # Measures judged as a change from the lifter's own standing posture: people stand with their
@@ -150,12 +173,7 @@ def _sides_per_frame(
         per_rep = np.array([(leg or fallback) == "left" for leg in legs])
         rep_left = per_rep[_nearest_rep(t, windows)]
     left = _left_foot_stands(seq, windows, rep_left) if windows else rep_left
-    if bell_hand == "standing_side":
-        hand = rep_left
-    elif bell_hand == "opposite_side":
-        hand = ~rep_left
-    else:
-        hand = np.full(len(t), bell_hand == "left")
+    hand = loaded_hand_left(rep_left, bell_hand)
     mirrored = left != rep_left
     return BodySides(left_stands=left, left_hand_loaded=np.where(mirrored, ~hand, hand))
 
@@ -295,11 +313,7 @@ def analyze_smoothed(
     units = {name: info.unit for name, (_, info) in MEASURES.items()} | REP_MEASURE_UNITS
     units |= {changed: units[name] for name, changed in FROM_STANDING.items()}
     units |= {name: unit for name, (_, unit) in SET_MEASURES.items()}
-    not_assessable = {
-        rule.id: f"not assessable from this view ({view.view}): needs {' or '.join(rule.views)}"
-        for rule in exercise.active_rules
-        if view.view not in rule.views
-    }
+    not_assessable = not_assessable_from(exercise, view.view)
     reps: list[Rep] = []
     rep_scalars: list[dict[str, tuple[float, int]]] = []
     reported = ("depth_deg", "descent_s", "pause_s", "ascent_s", *exercise.rep_metrics)

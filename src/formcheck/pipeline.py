@@ -25,12 +25,11 @@ from formcheck.errors import (
 from formcheck.exercises.registry import Exercise, available, get_exercise
 from formcheck.io.video_reader import VideoReader
 from formcheck.pose.estimator import PoseEstimator
-from formcheck.pose.landmarks import Landmark as L
 from formcheck.pose.sequence_builder import SequenceBuilder
 from formcheck.pose.tracking import LifterTracker
 from formcheck.recognize import Recognition, describe, recognize
 from formcheck.render.lagged import LaggedAnnotator, OverlaySnapshot
-from formcheck.render.timeline import build_timeline
+from formcheck.render.timeline import build_timeline, overlay_anchor
 from formcheck.report.csv_report import write_measures_csv
 from formcheck.report.json_report import write_report_json
 from formcheck.types import PoseSequence, Report, VideoInfo
@@ -305,13 +304,10 @@ def build_report(
 def overlay_angle_series(ex: Exercise, analysis: Analysis) -> dict[str, tuple[np.ndarray, int]]:
     """label -> (degrees per frame, landmark to write the value beside)."""
     stand = analysis.standing_leg or analysis.near_side
-    free = "right" if stand == "left" else "left"
-    side_of = {"standing": stand, "free": free, "mid": "left", "bell": stand}
-    series: dict[str, tuple[np.ndarray, int]] = {}
-    for label, measure, anchor in ex.overlay_angles:
-        role, part = anchor.split("_", 1)
-        series[label] = (analysis.measures[measure], int(L[f"{side_of[role]}_{part}".upper()]))
-    return series
+    return {
+        label: (analysis.measures[measure], overlay_anchor(anchor, stand))
+        for label, measure, anchor in ex.overlay_angles
+    }
 
 
 def write_reports(report: Report, analysis: Analysis, outputs: OutputPaths) -> None:

@@ -26,6 +26,8 @@ from formcheck.analysis import (
     foot_lift,
     is_setup_hinge,
     leg_length_m,
+    loaded_hand_left,
+    lower_ankle_leg,
     near_side_sides,
 )
 from formcheck.exercises.registry import Exercise
@@ -34,7 +36,7 @@ from formcheck.pose.estimator import PersonLandmarks
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.pose.sequence_builder import SequenceBuilder
 from formcheck.render.overlay import OverlayState
-from formcheck.render.timeline import first_sentence
+from formcheck.render.timeline import first_sentence, overlay_anchor
 from formcheck.reps.live_counter import LiveRepCounter
 from formcheck.reps.metrics import REP_MEASURE_UNITS
 from formcheck.reps.segment import RepWindow
@@ -225,14 +227,7 @@ class LiveAnalyzer:
 
     def _sides(self, n: int, standing: str) -> BodySides:
         left = np.full(n, standing == "left")
-        hand = self.exercise.bell_hand
-        if hand == "standing_side":
-            loaded = left
-        elif hand == "opposite_side":
-            loaded = ~left
-        else:
-            loaded = np.full(n, hand == "left")
-        return BodySides(left_stands=left, left_hand_loaded=loaded)
+        return BodySides(left, loaded_hand_left(left, self.exercise.bell_hand))
 
     def _frame_measures(self, i: int) -> dict[str, float]:
         """This frame's rep signal, trunk and overlay angles, from the recent tail (some
@@ -258,11 +253,7 @@ class LiveAnalyzer:
         lift = foot_lift(tail, recent, leg_length_m(tail))
         if not np.isfinite(lift) or lift < 0.5 * self.exercise.min_free_foot_height:
             return self._standing
-        drop = {
-            leg: np.nanmean(tail.world_xyz[recent, L[f"{leg.upper()}_ANKLE"], 1])
-            for leg in ("left", "right")
-        }
-        return max(drop, key=drop.get)
+        return lower_ankle_leg(tail, recent) or self._standing
 
     # --- reps -----------------------------------------------------------------------------
 
@@ -420,15 +411,11 @@ class LiveAnalyzer:
 
     def _overlay(self, t: float, values: dict[str, float], note: str) -> OverlayState:
         self._banners = [b for b in self._banners if b.until_t > t]
-        stand = self._standing
-        free = "right" if stand == "left" else "left"
-        side_of = {"standing": stand, "free": free, "mid": "left", "bell": stand}
         angles = []
         for label, measure, anchor in self.exercise.overlay_angles:
-            role, part = anchor.split("_", 1)
             value = values.get(measure, np.nan)
             if np.isfinite(value):
-                angles.append((label, value, int(L[f"{side_of[role]}_{part}".upper()])))
+                angles.append((label, value, overlay_anchor(anchor, self._standing)))
         view = f"{self.view.view} view" if self.view is not None else ""
         return OverlayState(
             exercise=self.exercise.name,
@@ -442,10 +429,6 @@ class LiveAnalyzer:
         )
 
     # --- the session's report -------------------------------------------------------------
-
-    def session_view(self) -> ViewEstimate | None:
-        """The view most reps were judged from (the last estimate before any rep)."""
-        return self.view
 
     def standing_leg(self) -> str | None:
         legs = [r.standing_leg for r in self.reps if r.standing_leg]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.analysis import analyze_smoothed
+from formcheck.analysis import analyze_smoothed, not_assessable_from
 from formcheck.errors import OutputError
 from formcheck.io.video_writer import VideoWriter
 from formcheck.live.engine import LiveAnalyzer
@@ -54,12 +54,6 @@ def session_report(
     seq = analyzer.buffer
     view = analyzer.view
     view_name = view.view if view is not None else "side"
-    not_assessable = {
-        rule.id: f"not assessable from this view ({view_name}): needs {' or '.join(rule.views)}"
-        for rule in ex.active_rules
-        if view_name not in rule.views
-    }
-    has_pose = np.isfinite(seq.tail(0).image_xy).all(axis=(1, 2)) if seq.n else np.zeros(0)
     return Report(
         exercise=ex.name,
         clip=info,
@@ -69,9 +63,9 @@ def session_report(
         standing_leg=analyzer.standing_leg(),
         person="the person in front of the camera",
         frames_total=seq.n,
-        frames_with_pose=int(has_pose.sum()),
+        frames_with_pose=seq.frames_with_pose,
         reps=list(analyzer.reps),
-        not_assessable=not_assessable,
+        not_assessable=not_assessable_from(ex, view_name),
         warnings=[*analyzer.warnings, *_set_notes(analyzer), *warnings],
         leg_role=ex.leg_role if ex.single_leg else None,
         reps_per_leg=analyzer.reps_per_leg(),

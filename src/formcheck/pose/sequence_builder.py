@@ -43,6 +43,11 @@ class SequenceBuilder:
         """(n,) frame times so far (a view: do not modify)."""
         return self._t[: self.n]
 
+    @property
+    def frames_with_pose(self) -> int:
+        """Frames so far in which a pose was found (counted without copying the arrays)."""
+        return int((~np.isnan(self._xy[: self.n, 0, 0])).sum())
+
     def sequence(self) -> PoseSequence:
         return self.tail(0)
 

@@ -20,6 +20,16 @@ PHASES = ("setup", "descent", "bottom", "ascent", "top")
 SETUP, DESCENT, BOTTOM, ASCENT, TOP = range(len(PHASES))
 
 
+def overlay_anchor(anchor: str, standing: str) -> int:
+    """The landmark an exercise's overlay angle is written beside: ``anchor`` names a role
+    and a joint ("standing_knee", "free_hip", "mid_shoulder", "bell_wrist"), resolved with
+    the standing (or near-camera) side; "mid" and the bell draw on the left / standing side."""
+    free = "right" if standing == "left" else "left"
+    side_of = {"standing": standing, "free": free, "mid": "left", "bell": standing}
+    role, part = anchor.split("_", 1)
+    return int(Landmark[f"{side_of[role]}_{part}".upper()])
+
+
 def build_timeline(
     report: Report,
     t: np.ndarray,
