@@ -10,6 +10,7 @@ Both fold at the hips with soft knees (~20 deg) to a 60 deg trunk and back.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from formcheck.types import PoseSequence
 from . import hinge_plan
 from .arms import reach, world_arm
 from .bilateral import Arms, motion_of, solve
-from .filming import film
+from .filming import filmed
 from .skeleton import Body, Motion, Posed
 from .sldl import RepTruth
 from .timeline import rep_faults
@@ -129,40 +130,15 @@ def hip_hinge_motion(
 
 
 def hip_hinge_sequence(
-    *,
-    variant: str = "stick",
-    reps: int = 3,
-    fault: str | None = None,
-    magnitude: float | None = None,
-    fault_reps: Sequence[int] | None = None,
-    view: str = "side",
-    facing: str = "right",
-    seed: int = 0,
-    noise_px: float = 1.5,
-    fps: float = 30.0,
-    height_m: float = 1.75,
-    drop_frames: float = 0.0,
-    lead_in_s: float | None = None,
+    *, variant: str = "stick", **options: Any
 ) -> tuple[PoseSequence, list[RepTruth]]:
-    """A hip-hinge drill as MediaPipe would see it, with its per-rep truth. Faults of each
-    variant are in ``VARIANT_FAULTS``, magnitudes and units in ``FAULTS``."""
-    motion, truth = hip_hinge_motion(
+    """A hip-hinge drill as MediaPipe would see it, with its per-rep truth, filmed from the
+    variant's camera height. Faults of each variant are in ``VARIANT_FAULTS``, magnitudes and
+    units in ``FAULTS``. Options: the filming ones of :func:`filming.filmed`, the rest as
+    :func:`hip_hinge_motion`."""
+    return filmed(
+        hip_hinge_motion,
         variant=variant,
-        reps=reps,
-        fault=fault,
-        magnitude=magnitude,
-        fault_reps=fault_reps,
-        fps=fps,
-        height_m=height_m,
-        lead_in_s=lead_in_s,
+        camera_height_m=CAMERA_HEIGHT_M.get(variant, 0.9),
+        **options,
     )
-    seq = film(
-        motion,
-        view=view,
-        facing=facing,
-        noise_px=noise_px,
-        seed=seed,
-        drop_frames=drop_frames,
-        camera_height_m=CAMERA_HEIGHT_M[variant],
-    )
-    return seq, truth

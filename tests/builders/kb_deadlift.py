@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from . import hinge_plan
 from .arms import pitch_to_reach, world_arm
 from .balance import bisect
 from .bilateral import Arms, motion_of, solve, wrists_mid
-from .filming import film
+from .filming import filmed
 from .skeleton import Body, Motion, Posed
 from .sldl import RepTruth
 from .timeline import Frames, rep_faults
@@ -146,33 +147,10 @@ def kb_deadlift_motion(
     return motion_of(fr.t, posed, angles), hinge_plan.truths(tl, plan)
 
 
-def kb_deadlift_sequence(
-    *,
-    reps: int = 3,
-    fault: str | None = None,
-    magnitude: float | None = None,
-    fault_reps: Sequence[int] | None = None,
-    view: str = "side",
-    facing: str = "right",
-    seed: int = 0,
-    noise_px: float = 1.5,
-    fps: float = 30.0,
-    height_m: float = 1.75,
-    drop_frames: float = 0.0,
-    lead_in_s: float | None = None,
-) -> tuple[PoseSequence, list[RepTruth]]:
+def kb_deadlift_sequence(**options: Any) -> tuple[PoseSequence, list[RepTruth]]:
     """A kettlebell deadlift as MediaPipe would see it, with its per-rep truth. Magnitudes and
-    units are in ``FAULTS``; a fault shows only in ``fault_reps`` (default: every rep)."""
-    motion, truth = kb_deadlift_motion(
-        reps=reps,
-        fault=fault,
-        magnitude=magnitude,
-        fault_reps=fault_reps,
-        fps=fps,
-        height_m=height_m,
-        lead_in_s=lead_in_s,
-    )
-    seq = film(
-        motion, view=view, facing=facing, noise_px=noise_px, seed=seed, drop_frames=drop_frames
-    )
-    return seq, truth
+    units are in ``FAULTS``; a fault shows only in ``fault_reps`` (default: every rep).
+    Options: the filming ones of :func:`filming.filmed` (view, facing, seed, noise_px,
+    drop_frames), the rest as :func:`kb_deadlift_motion` (reps, fault, magnitude, fault_reps,
+    fps, height_m, lead_in_s)."""
+    return filmed(kb_deadlift_motion, **options)

@@ -11,6 +11,7 @@ In the truth, ``bottom_s`` is the end of the backswing and ``end_s`` the end of 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from formcheck.types import PoseSequence
 from . import hinge_plan
 from .arms import world_arm
 from .bilateral import Arms, motion_of, solve, wrists_mid
-from .filming import film
+from .filming import filmed
 from .kb_deadlift import ELBOW_DEG, handle_adduction
 from .skeleton import Body, Motion, Posed
 from .sldl import RepTruth
@@ -145,36 +146,9 @@ def kb_swing_motion(
     return motion_of(fr.t, posed, angles), hinge_plan.truths(tl, plan)
 
 
-def kb_swing_sequence(
-    *,
-    reps: int = 3,
-    fault: str | None = None,
-    magnitude: float | None = None,
-    fault_reps: Sequence[int] | None = None,
-    view: str = "side",
-    facing: str = "right",
-    seed: int = 0,
-    noise_px: float = 1.5,
-    fps: float = 30.0,
-    height_m: float = 1.75,
-    drop_frames: float = 0.0,
-    lead_in_s: float | None = None,
-    snap_s: float | None = None,
-) -> tuple[PoseSequence, list[RepTruth]]:
+def kb_swing_sequence(**options: Any) -> tuple[PoseSequence, list[RepTruth]]:
     """A kettlebell swing as MediaPipe would see it, with its per-rep truth. Magnitudes and
-    units are in ``FAULTS``; a fault shows only in ``fault_reps``. ``snap_s`` sets how long
-    the hips take to extend (default 0.45 s)."""
-    motion, truth = kb_swing_motion(
-        reps=reps,
-        fault=fault,
-        magnitude=magnitude,
-        fault_reps=fault_reps,
-        fps=fps,
-        height_m=height_m,
-        lead_in_s=lead_in_s,
-        snap_s=snap_s,
-    )
-    seq = film(
-        motion, view=view, facing=facing, noise_px=noise_px, seed=seed, drop_frames=drop_frames
-    )
-    return seq, truth
+    units are in ``FAULTS``; a fault shows only in ``fault_reps``. Options: the filming ones of
+    :func:`filming.filmed`, the rest as :func:`kb_swing_motion` (``snap_s`` sets how long the
+    hips take to extend, default 0.45 s)."""
+    return filmed(kb_swing_motion, **options)

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from formcheck.types import LEGS, PoseSequence
 
-from .filming import film
+from .filming import filmed
 from .kickback_body import REST, stance, switch
 from .skeleton import Body, Motion, pose
 from .sldl import RepTruth
@@ -177,38 +178,10 @@ def band_kickback_motion(
     return motion, truth
 
 
-def band_kickback_sequence(
-    *,
-    reps: int | None = None,
-    fault: str | None = None,
-    magnitude: float | None = None,
-    fault_reps: Sequence[int] | None = None,
-    standing_leg: str = "left",
-    legs: Sequence[str] | None = None,
-    view: str = "side",
-    facing: str = "right",
-    seed: int = 0,
-    noise_px: float = 1.5,
-    fps: float = 30.0,
-    height_m: float = 1.75,
-    drop_frames: float = 0.0,
-    lead_in_s: float | None = None,
-) -> tuple[PoseSequence, list[KickbackRepTruth]]:
+def band_kickback_sequence(**options: Any) -> tuple[PoseSequence, list[KickbackRepTruth]]:
     """A band kickback as MediaPipe would see it, with its per-rep truth (standing leg
-    included). ``legs`` (the standing leg per rep) overrides ``standing_leg``; ``reps``
-    defaults to 3, or to ``len(legs)``. Magnitudes and units are in ``FAULTS``."""
-    motion, truth = band_kickback_motion(
-        reps=reps,
-        fault=fault,
-        magnitude=magnitude,
-        fault_reps=fault_reps,
-        standing_leg=standing_leg,
-        legs=legs,
-        fps=fps,
-        height_m=height_m,
-        lead_in_s=lead_in_s,
-    )
-    seq = film(
-        motion, view=view, facing=facing, noise_px=noise_px, seed=seed, drop_frames=drop_frames
-    )
-    return seq, truth
+    included). Options: the filming ones of :func:`filming.filmed`, the rest as
+    :func:`band_kickback_motion` (``legs``, the standing leg per rep, overrides
+    ``standing_leg``; ``reps`` defaults to 3, or to ``len(legs)``). Magnitudes and units are
+    in ``FAULTS``."""
+    return filmed(band_kickback_motion, **options)

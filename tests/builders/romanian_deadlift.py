@@ -8,6 +8,7 @@ goes to 75 deg and the bell slides down close in front of the thighs and shins.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from formcheck.types import PoseSequence
 from . import hinge_plan
 from .arms import pitch_to_reach, world_arm
 from .bilateral import Arms, motion_of, solve, wrists_mid
-from .filming import film
+from .filming import filmed
 from .kb_deadlift import ELBOW_DEG, handle_adduction
 from .skeleton import Body, Motion, Posed
 from .sldl import RepTruth
@@ -106,33 +107,8 @@ def romanian_deadlift_motion(
     return motion_of(fr.t, posed, angles), hinge_plan.truths(tl, plan)
 
 
-def romanian_deadlift_sequence(
-    *,
-    reps: int = 3,
-    fault: str | None = None,
-    magnitude: float | None = None,
-    fault_reps: Sequence[int] | None = None,
-    view: str = "side",
-    facing: str = "right",
-    seed: int = 0,
-    noise_px: float = 1.5,
-    fps: float = 30.0,
-    height_m: float = 1.75,
-    drop_frames: float = 0.0,
-    lead_in_s: float | None = None,
-) -> tuple[PoseSequence, list[RepTruth]]:
+def romanian_deadlift_sequence(**options: Any) -> tuple[PoseSequence, list[RepTruth]]:
     """A kettlebell Romanian deadlift as MediaPipe would see it, with its per-rep truth.
-    Magnitudes and units are in ``FAULTS``; a fault shows only in ``fault_reps``."""
-    motion, truth = romanian_deadlift_motion(
-        reps=reps,
-        fault=fault,
-        magnitude=magnitude,
-        fault_reps=fault_reps,
-        fps=fps,
-        height_m=height_m,
-        lead_in_s=lead_in_s,
-    )
-    seq = film(
-        motion, view=view, facing=facing, noise_px=noise_px, seed=seed, drop_frames=drop_frames
-    )
-    return seq, truth
+    Magnitudes and units are in ``FAULTS``; a fault shows only in ``fault_reps``. Options: the
+    filming ones of :func:`filming.filmed`, the rest as :func:`romanian_deadlift_motion`."""
+    return filmed(romanian_deadlift_motion, **options)
