@@ -11,7 +11,7 @@ session (headless: no window), and the run prints, per model:
 Usage:
 
     python benchmarks/bench_live.py [CLIP] [--exercise NAME] [--models lite full] [--record]
-        [--repeat N] [--seconds S]
+        [--repeat N] [--seconds S] [--num-poses N]
 
 Targets (issue 5): lite processes every frame at 30 fps with p95 latency under 50 ms. The
 machine is shared, so the load average is printed beside each run.
@@ -49,7 +49,12 @@ class StopAfter:
 
 
 def run_once(
-    clip: Path, exercise: str, model: str, record: bool, seconds: float | None = None
+    clip: Path,
+    exercise: str,
+    model: str,
+    record: bool,
+    seconds: float | None = None,
+    num_poses: int | None = None,
 ) -> dict:
     from formcheck.exercises.registry import get_exercise
     from formcheck.live.app import LIVE_NUM_POSES
@@ -62,7 +67,7 @@ def run_once(
     ex = get_exercise(exercise)
     with (
         tempfile.TemporaryDirectory() as tmp,
-        PoseEstimator(model, num_poses=LIVE_NUM_POSES) as estimator,
+        PoseEstimator(model, num_poses=num_poses or LIVE_NUM_POSES) as estimator,
     ):
         # The model is loaded and warmed up before the "camera" starts, as in a session.
         estimator.detect(np.zeros((480, 640, 3), np.uint8), 0)
@@ -104,6 +109,9 @@ def main() -> int:
     parser.add_argument(
         "--seconds", type=float, help="loop the clip for this long (does latency grow?)"
     )
+    parser.add_argument(
+        "--num-poses", type=int, help="people MediaPipe looks for (live uses 1; try 2)"
+    )
     args = parser.parse_args()
 
     exercise = args.exercise
@@ -116,7 +124,9 @@ def main() -> int:
     results = []
     for _ in range(args.repeat):
         for model in args.models:
-            results.append(run_once(args.clip, exercise, model, args.record, args.seconds))
+            results.append(
+                run_once(args.clip, exercise, model, args.record, args.seconds, args.num_poses)
+            )
 
     looped = f", looped for {args.seconds:.0f} s" if args.seconds else ""
     print(f"clip {args.clip.name} ({exercise}), record={args.record}{looped}")

@@ -15,8 +15,8 @@ from formcheck.live.sources import DEFAULT_MAX_SIDE, open_source
 from formcheck.live.voice import open_voice
 from formcheck.pose.estimator import PoseEstimator
 
-# One person in front of their own camera: asking MediaPipe for two poses doubled the pose
-# time on this 2-core machine (lite: 13 -> 34 ms a frame), more than a 30 fps camera allows.
+# One person in front of their own camera: asking MediaPipe for two poses made a frame's work
+# 1.2 camera intervals on a 2-core machine (lite; docs/live.md), so frames were dropped.
 LIVE_NUM_POSES = 1
 
 
