@@ -35,6 +35,7 @@ class Analysis:
     rep_index: np.ndarray  # (T,) 1-based rep number, 0 between reps
     phase: np.ndarray  # (T,) phase names
     rep_scalars: list[dict[str, tuple[float, int]]] = field(default_factory=list)
+    rep_evidence: list[RepEvidence] = field(default_factory=list)  # what each rep was judged on
     warnings: list[str] = field(default_factory=list)
     reps_per_leg: dict[str, int] = field(default_factory=dict)  # leg (exercise.leg_role) -> reps
     near_side: str = "left"  # the side nearer the camera (two-footed lifts are drawn on it)
@@ -128,7 +129,10 @@ def changes_from_standing(
     out = {}
     for name, changed in FROM_STANDING.items():
         baseline = np.nanmedian(measures[name][standing]) if standing.any() else np.nan
-        out[changed] = measures[name] - baseline
+        change = measures[name] - baseline
+        if name.endswith("_deg"):  # a direction's change: the short way round, in (-180, 180]
+            change = 180.0 - np.mod(180.0 - change, 360.0)
+        out[changed] = change
     return out
 
 
@@ -236,6 +240,16 @@ def _joint_names(leg: str | None, bell_left: bool) -> dict[str, tuple[str, ...]]
     return names
 
 
+def joint_visibility(
+    seq: PoseSequence, names: dict[str, tuple[str, ...]], aliases: set[str]
+) -> dict[str, np.ndarray]:
+    """Alias ("standing_heel") -> (T,) visibility of its landmarks (the lowest, for "mid_")."""
+    return {
+        alias: np.min([seq.visibility[:, L[n.upper()]] for n in names.get(alias, (alias,))], axis=0)
+        for alias in aliases
+    }
+
+
 def _phase_labels(t: np.ndarray, windows: list[RepWindow]) -> tuple[np.ndarray, np.ndarray]:
     rep_index = np.zeros(len(t), dtype=int)
     phase = np.full(len(t), "top", dtype=object)
@@ -316,19 +330,27 @@ def analyze_smoothed(
     not_assessable = not_assessable_from(exercise, view.view)
     reps: list[Rep] = []
     rep_scalars: list[dict[str, tuple[float, int]]] = []
+    rep_evidence: list[RepEvidence] = []
     reported = ("depth_deg", "descent_s", "pause_s", "ascent_s", *exercise.rep_metrics)
+    needed = {j for rule in exercise.active_rules for j in rule.needs_visible}
     for k, w in enumerate(windows, start=1):
         leg = legs[k - 1] if legs else None
         scalars = rep_measures(w, t, signal, body, measures)
         rep_scalars.append(scalars)
+        # Two-footed lifts have no standing leg: their "standing" joints are the near side's,
+        # as in their measures.
+        stand = leg or ("left" if sides.left_stands[w.bottom] else "right")
+        names = _joint_names(stand, bool(sides.left_hand_loaded[w.bottom]))
         evidence = RepEvidence(
             window=w,
             t=t,
             frame_measures=measures,
             rep_measures=scalars,
-            joint_names=_joint_names(leg, bool(sides.left_hand_loaded[w.bottom])),
+            joint_names=names,
             units=units,
+            visibility=joint_visibility(smoothed, names, needed),
         )
+        rep_evidence.append(evidence)
         rep = Rep(
             index=k,
             start_frame=w.start,
@@ -378,6 +400,7 @@ def analyze_smoothed(
         rep_index=rep_index,
         phase=phase,
         rep_scalars=rep_scalars,
+        rep_evidence=rep_evidence,
         warnings=warnings,
         reps_per_leg=per_leg,
         near_side="left" if neutral.left_stands[0] else "right",

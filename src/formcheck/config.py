@@ -43,7 +43,13 @@ RULE_KEYS = {
     "message",
     "seed",
     "enabled",
+    "needs_visible",
+    "confidence",
+    "confidence_note",
+    "assessable_if",
+    "unassessable_reason",
 }
+CONFIDENCES = ("high", "low")
 USER_RULE_KEYS = {"threshold", "min_duration_s", "enabled", "views", "message", "cue"}
 PHASES = {"rep", "descent", "early_descent", "bottom", "ascent", "lockout"}
 
@@ -73,6 +79,13 @@ def _number(value: Any, where: str) -> float:
     return float(value)
 
 
+def _condition(spec: dict[str, Any], where: str) -> Condition:
+    reject_unknown_keys(set(spec), {"measure", "compare", "threshold"}, where)
+    if spec.get("compare") not in COMPARISONS:
+        raise ConfigError(f"{where}: compare must be one of {', '.join(COMPARISONS)}")
+    return Condition(str(spec["measure"]), spec["compare"], _number(spec.get("threshold"), where))
+
+
 def parse_rule(rule_id: str, raw: dict[str, Any], source: str) -> Rule:
     where = f"rule {rule_id!r} ({source})"
     reject_unknown_keys(set(raw), RULE_KEYS, where)
@@ -80,20 +93,19 @@ def parse_rule(rule_id: str, raw: dict[str, Any], source: str) -> Rule:
         specs = raw["conditions"]
     else:
         specs = [{k: raw[k] for k in ("measure", "compare", "threshold") if k in raw}]
-    conditions = []
-    for spec in specs:
-        reject_unknown_keys(set(spec), {"measure", "compare", "threshold"}, where)
-        if spec.get("compare") not in COMPARISONS:
-            raise ConfigError(f"{where}: compare must be one of {', '.join(COMPARISONS)}")
-        conditions.append(
-            Condition(str(spec["measure"]), spec["compare"], _number(spec.get("threshold"), where))
-        )
+    conditions = [_condition(spec, where) for spec in specs]
+    preconditions = [_condition(spec, where) for spec in raw.get("assessable_if", [])]
+    if preconditions and not raw.get("unassessable_reason"):
+        raise ConfigError(f"{where}: assessable_if needs an unassessable_reason to tell the user")
     phases = tuple(raw.get("phases", ["rep"]))
     if not set(phases) <= PHASES:
         raise ConfigError(f"{where}: phases must be among {', '.join(sorted(PHASES))}")
     views = tuple(raw.get("views", VIEWS))
     if not set(views) <= set(VIEWS):
         raise ConfigError(f"{where}: views must be among {', '.join(VIEWS)}")
+    confidence = raw.get("confidence", "high")
+    if confidence not in CONFIDENCES:
+        raise ConfigError(f"{where}: confidence must be one of {', '.join(CONFIDENCES)}")
     return Rule(
         id=rule_id,
         conditions=tuple(conditions),
@@ -106,6 +118,11 @@ def parse_rule(rule_id: str, raw: dict[str, Any], source: str) -> Rule:
         seed=str(raw["seed"]),
         source=source,
         enabled=bool(raw.get("enabled", True)),
+        needs_visible=tuple(raw.get("needs_visible", ())),
+        confidence=confidence,
+        confidence_note=str(raw.get("confidence_note", "")),
+        assessable_if=tuple(preconditions),
+        unassessable_reason=str(raw.get("unassessable_reason", "")),
     )
 
 

@@ -113,6 +113,10 @@ class Fault:
     onset_frame: int
     joints: tuple[str, ...]  # landmark names involved, lower case (for highlighting)
     seed: str  # the source sentence the rule encodes
+    # "low": the rule is unreliable on real footage (the evaluation says so): shown to the
+    # user as uncertain, with the note saying why.
+    confidence: str = "high"
+    confidence_note: str = ""
 
 
 @dataclass

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from formcheck.reps.segment import RepWindow
 from formcheck.rules.model import Condition, Rule
@@ -29,9 +30,22 @@ class RepEvidence:
     rep_measures: dict[str, tuple[float, int]]
     joint_names: dict[str, tuple[str, ...]]  # "standing_knee" -> ("left_knee",) in this rep
     units: dict[str, str]  # measure -> unit
+    # joint alias ("standing_heel") -> (T,) the pose model's visibility of it (the lowest of
+    # its landmarks); only the aliases rules list in ``needs_visible``.
+    visibility: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def visible(self, rule: Rule) -> np.ndarray | None:
+        """(T,) frames where every joint ``rule`` needs is visible; None: no such need."""
+        if not rule.needs_visible or not self.visibility:
+            return None
+        return np.all([self.visibility[j] >= MIN_VISIBILITY for j in rule.needs_visible], axis=0)
 
 
 MIN_VALID_FRACTION = 0.5  # judge a window only when most of it has landmarks
+# MediaPipe's own drawing code hides landmarks below 0.5 visibility; on the rendered clips
+# the joints rules need were never below 0.48, while plates and bars in real deadlifts push
+# the heels and wrists to 0.0-0.3 and their positions then wander (docs/evaluation.md).
+MIN_VISIBILITY = 0.5
 
 
 def _longest_run(mask: np.ndarray) -> tuple[int, int]:
@@ -52,15 +66,18 @@ def _judge_condition(
     rule: Rule, cond: Condition, ev: RepEvidence
 ) -> tuple[str, tuple[float, int, int] | None]:
     """("fault"|"pass"|"missing", (worst value, worst frame, onset frame))."""
+    visible = ev.visible(rule)
     if cond.measure in ev.rep_measures:
         value, frame = ev.rep_measures[cond.measure]
-        if not np.isfinite(value):
+        if not np.isfinite(value) or (visible is not None and not visible[frame]):
             return "missing", None
         return ("fault" if cond.holds(np.array([value]))[0] else "pass"), (value, frame, frame)
 
     series = ev.frame_measures[cond.measure]
     frames = ev.window.phase_frames(rule.phases, ev.t)
     values = series[frames]
+    if visible is not None:
+        values = np.where(visible[frames], values, np.nan)
     finite = np.isfinite(values)
     if frames.size == 0 or finite.mean() < MIN_VALID_FRACTION:
         return "missing", None
@@ -72,12 +89,55 @@ def _judge_condition(
     return ("fault" if fired else "pass"), (float(values[worst]), int(frames[worst]), int(onset))
 
 
+def _preconditions_hold(rule: Rule, ev: RepEvidence) -> bool:
+    """The rule's ``assessable_if`` per-rep measures all hold (a missing one does not)."""
+    for pre in rule.assessable_if:
+        value = ev.rep_measures.get(pre.measure, (np.nan, 0))[0]
+        if not (np.isfinite(value) and pre.holds(np.array([value]))[0]):
+            return False
+    return True
+
+
+def _frames_needed(min_duration_s: float, dt: float) -> int:
+    """Frames a condition must hold in a row to last ``min_duration_s`` (as judged above)."""
+    return max(1, int(np.ceil(min_duration_s / dt - 1e-9)))
+
+
+def firing_level(rule: Rule, cond: Condition, ev: RepEvidence) -> float:
+    """The threshold at which ``cond`` would just stop firing in this rep: the worst value
+    the measure held for the rule's minimum duration, in the direction of the fault (a
+    magnitude for "|>|"). The condition fires exactly when this is beyond its threshold
+    (above it; below it for "<"), so
+    comparing it across labelled reps shows where a threshold separates faulty from clean.
+    NaN when the rep offers too little of the measure."""
+    status, detail = _judge_condition(rule, cond, ev)
+    if status == "missing" or not _preconditions_hold(rule, ev):
+        return float("nan")
+    if cond.measure in ev.rep_measures:
+        return float(detail[0])
+    frames = ev.window.phase_frames(rule.phases, ev.t)
+    values = ev.frame_measures[cond.measure][frames]
+    visible = ev.visible(rule)
+    if visible is not None:
+        values = np.where(visible[frames], values, np.nan)
+    toward_fault = {">": values, "<": -values, "|>|": np.abs(values)}[cond.compare]
+    toward_fault = np.where(np.isfinite(toward_fault), toward_fault, -np.inf)
+    dt = float(np.median(np.diff(ev.t))) if len(ev.t) > 1 else 1 / 30
+    n = min(_frames_needed(rule.min_duration_s, dt), len(toward_fault))
+    # A run of n frames all beyond a level exists iff some n-frame window's minimum is.
+    level = float(sliding_window_view(toward_fault, n).min(axis=1).max())
+    return -level if cond.compare == "<" else level
+
+
 def judge(rule: Rule, ev: RepEvidence, view: str) -> Outcome:
     if view not in rule.views:
         wanted = " or ".join(rule.views)
         return Outcome(
             rule.id, "not_assessable", reason=f"not assessable from this view: needs {wanted}"
         )
+    if not _preconditions_hold(rule, ev):
+        reason = f"not assessable: {rule.unassessable_reason}"
+        return Outcome(rule.id, "not_assessable", reason=reason)
     missing = 0
     for cond in rule.conditions:
         status, detail = _judge_condition(rule, cond, ev)
@@ -88,12 +148,27 @@ def judge(rule: Rule, ev: RepEvidence, view: str) -> Outcome:
             value, frame, onset = detail
             return Outcome(rule.id, "fault", fault=_fault(rule, cond, ev, value, frame, onset))
     if missing == len(rule.conditions):
-        return Outcome(
-            rule.id,
-            "not_assessable",
-            reason="not assessable: the body parts it needs were not found in this rep",
-        )
+        return Outcome(rule.id, "not_assessable", reason=_unseen_reason(rule, ev))
     return Outcome(rule.id, "pass")
+
+
+PART_WORDS = {"foot_index": "toes", "heel": "heel", "wrist": "hand", "elbow": "elbow"}
+
+
+def _unseen_reason(rule: Rule, ev: RepEvidence) -> str:
+    visible = ev.visible(rule)
+    frames = ev.window.phase_frames(rule.phases, ev.t)
+    if visible is not None and visible[frames].mean() < MIN_VALID_FRACTION:
+        parts = sorted({
+            PART_WORDS.get(part, part)
+            for j in rule.needs_visible
+            for part in (n.split("_", 1)[1] for n in ev.joint_names.get(j, (j,)))
+        })
+        return (
+            f"not assessable: the {' and '.join(parts)} were hidden for most of this rep "
+            "(behind the weight or the body); film with them in view"
+        )
+    return "not assessable: the body parts it needs were not found in this rep"
 
 
 def _fault(
@@ -113,4 +188,6 @@ def _fault(
         onset_frame=onset,
         joints=tuple(name for j in rule.joints for name in ev.joint_names.get(j, (j,))),
         seed=rule.seed,
+        confidence=rule.confidence,
+        confidence_note=rule.confidence_note,
     )

@@ -48,3 +48,15 @@ class Rule:
     seed: str  # the source sentence this rule encodes
     source: str  # which seed document
     enabled: bool = True
+    # Joints that must be visible in a frame for it to be judged: where the pose model marks
+    # them hidden (behind plates, the bar, the other leg) its guesses wander, and a verdict
+    # from them would be a guess. e.g. ("standing_heel", "standing_foot_index").
+    needs_visible: tuple[str, ...] = ()
+    # "low" where the evaluation on real footage found the rule unreliable: its faults are
+    # then reported as uncertain, with ``confidence_note`` saying why (docs/evaluation.md).
+    confidence: str = "high"
+    confidence_note: str = ""
+    # Per-rep measures that must hold for the rep to be judged at all (e.g. the feet were
+    # followed steadily); otherwise "not assessable" with ``unassessable_reason``.
+    assessable_if: tuple[Condition, ...] = ()
+    unassessable_reason: str = ""

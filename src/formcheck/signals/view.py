@@ -14,9 +14,16 @@ from formcheck.pose.landmarks import Landmark as L
 from formcheck.signals.geometry import robust_median
 from formcheck.types import PoseSequence
 
-# Body yaw (0 = square to the camera, 90 = side-on) boundaries, in degrees.
+# Body yaw (0 = square to the camera, 90 = side-on) boundaries, in degrees. Side-on means
+# within 20 deg of square to the camera's axis: the rendered side clips read 84-90, real
+# side clips 74-88, and real clips filmed 20-45 deg off side 33-69
+# (python tools/view_evidence.py).
 FRONTAL_MAX_DEG = 30.0
-SIDE_MIN_DEG = 60.0
+SIDE_MIN_DEG = 70.0
+# A second, independent look at side-on: the shoulders and hips seen edge-on are narrow in
+# the image next to the torso's length. Widths / torso length: rendered side clips 0.04-0.10,
+# real side clips 0.05-0.16; real and rendered oblique clips 0.27-0.60.
+SIDE_MAX_WIDTH_RATIO = 0.2
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,20 @@ def body_yaw_deg(seq: PoseSequence) -> np.ndarray:
         w[:, L.LEFT_HIP] - w[:, L.RIGHT_HIP]
     )
     return np.degrees(np.arctan2(np.abs(across[:, 2]), np.abs(across[:, 0])))
+
+
+def body_width_ratio(seq: PoseSequence) -> np.ndarray:
+    """(T,) mean of shoulder and hip widths over the torso's length, in image pixels: near 0
+    side-on, about 0.5-0.9 facing the camera."""
+    px = seq.pixel_xy
+    shoulders = px[:, L.LEFT_SHOULDER] - px[:, L.RIGHT_SHOULDER]
+    hips = px[:, L.LEFT_HIP] - px[:, L.RIGHT_HIP]
+    torso = 0.5 * (px[:, L.LEFT_SHOULDER] + px[:, L.RIGHT_SHOULDER]) - 0.5 * (
+        px[:, L.LEFT_HIP] + px[:, L.RIGHT_HIP]
+    )
+    width = 0.5 * (np.linalg.norm(shoulders, axis=1) + np.linalg.norm(hips, axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return width / np.linalg.norm(torso, axis=1)
 
 
 def facing_sign(seq: PoseSequence) -> int:
@@ -67,11 +88,11 @@ def estimate_view(seq: PoseSequence) -> ViewEstimate:
         )
         view = "front" if left_minus_right > 0 else "back"
         margin = FRONTAL_MAX_DEG - yaw
-    elif yaw >= SIDE_MIN_DEG:
+    elif yaw >= SIDE_MIN_DEG and robust_median(body_width_ratio(seq)) <= SIDE_MAX_WIDTH_RATIO:
         view, margin = "side", yaw - SIDE_MIN_DEG
     else:
         view = "oblique"
-        margin = min(yaw - FRONTAL_MAX_DEG, SIDE_MIN_DEG - yaw)
+        margin = min(yaw - FRONTAL_MAX_DEG, max(SIDE_MIN_DEG - yaw, 0.0))
     confidence = float(np.clip(0.5 + margin / 30.0, 0.0, 1.0))
     facing = facing_sign(seq) if view in ("side", "oblique") else 0
     return ViewEstimate(view, round(confidence, 2), round(float(yaw), 1), facing)

@@ -1,0 +1,63 @@
+"""The evidence behind the view boundaries (formcheck/signals/view.py): per labelled clip, the
+body yaw and the body's image width ratio beside the labelled and the estimated view, and
+the confusion between them.
+
+    python tools/view_evidence.py            # rendered + real clips (landmarks cached)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from formcheck.evaluation.manifest import load
+from formcheck.evaluation.poses import DEFAULT_CACHE, cached_poses
+from formcheck.evaluation.runner import skip_reason
+from formcheck.pipeline import MIN_POSE_FRACTION
+from formcheck.signals.filters import smooth_sequence
+from formcheck.signals.geometry import robust_median
+from formcheck.signals.view import body_width_ratio, estimate_view
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rendered", default=str(PROJECT / "sample_videos"))
+    parser.add_argument("--real", default=str(PROJECT / "eval" / "real_manifest.json"))
+    parser.add_argument("--model", default="lite")
+    parser.add_argument("--cache", default=str(DEFAULT_CACHE))
+    args = parser.parse_args(argv)
+
+    for source, where in (("rendered", args.rendered), ("real", args.real)):
+        manifest = load(Path(where))
+        if not manifest.clips_root.is_dir():
+            print(f"{source}: {manifest.clips_root} does not exist, left out", file=sys.stderr)
+            continue
+        rows = []
+        for clip in manifest.clips:
+            path = manifest.clips_root / clip.file
+            if skip_reason(clip, path):
+                continue
+            seq = cached_poses(path, args.model, Path(args.cache))
+            if seq.has_pose.sum() < max(3, MIN_POSE_FRACTION * len(seq)):
+                continue
+            smoothed = smooth_sequence(seq)
+            view = estimate_view(smoothed)
+            ratio = robust_median(body_width_ratio(smoothed))
+            rows.append((clip.view, view.view, view.yaw_deg, ratio, clip.file))
+        print(f"\n{source}: {len(rows)} clips (labelled view, found view, yaw, width ratio)")
+        for label, found, yaw, ratio, name in sorted(rows, key=lambda r: (r[0], r[2])):
+            mark = "" if label in (found, "mixed") else "  <- differs"
+            print(f"  {label:8s} {found:8s} yaw {yaw:5.1f}  width {ratio:4.2f}  {name[:60]}{mark}")
+        confusion = Counter((label, found) for label, found, *_ in rows)
+        print("  labelled -> found: " + ", ".join(
+            f"{label}->{found} {n}" for (label, found), n in sorted(confusion.items())
+        ))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
