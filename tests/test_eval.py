@@ -331,3 +331,30 @@ def test_harness_on_short_real_clips(tmp_path_factory):
     # real-clip reps is looked at.
     assert summary["rep_counts_lifter"]["exact"] >= 6, summary["rep_counts_lifter"]
     assert {"kb_deadlift", "kb_single_leg_deadlift", "kb_swing"} <= set(summary["faults"])
+
+
+def test_confident_false_alarms_set_aside_low_confidence_faults():
+    from formcheck.evaluation.metrics import Unit, false_alarms
+    from formcheck.evaluation.report import confident_only
+    from formcheck.evaluation.runner import ClipResult
+    from formcheck.exercises.registry import get_exercise
+
+    low = [r.id for r in get_exercise("kb_deadlift").active_rules if r.confidence == "low"]
+    high = [r.id for r in get_exercise("kb_deadlift").active_rules if r.confidence == "high"]
+    assert low and high
+    labels = {r: "absent" for r in low + high}
+
+    def clip(fired: str) -> ClipResult:
+        found = {r: "fault" if r == fired else "pass" for r in labels}
+        unit = Unit(name="clip", labels=labels, found=found, clean=True)
+        return ClipResult(
+            file="x",
+            exercise="kb_deadlift",
+            status="evaluated",
+            exercise_used="kb_deadlift",
+            units=[unit],
+        )
+
+    results = [clip(low[0]), clip(high[0])]
+    assert false_alarms([u for r in results for u in r.units]).with_alarm == 2
+    assert false_alarms([u for r in results for u in confident_only(r)]).with_alarm == 1

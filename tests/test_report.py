@@ -194,3 +194,25 @@ def test_summary_without_reps_says_so_and_names_alternating_legs():
 
     report.reps = []
     assert "No reps found." in format_summary(report)
+
+
+def test_summary_marks_low_confidence_faults_as_possible_and_lists_the_rules():
+    from dataclasses import replace
+
+    from formcheck.render.timeline import banner_text
+
+    report = make_report()
+    unsure = replace(
+        report.reps[1].faults[0], confidence="low", confidence_note="read roughly on real clips"
+    )
+    report.reps[1].faults[0] = unsure
+    report.low_confidence = {"bell_drift": "read roughly on real clips"}
+    text = format_summary(report)
+
+    assert "? possibly: Keep the bell close to your shin (bell_drift, uncertain)" in text
+    assert "\u2717 Keep the bell close to your shin" not in text
+    assert "\u2717 Keep your hips square to the floor (hip_open)" in text  # still certain
+    assert "Low confidence on real footage" in text
+    assert "bell_drift: read roughly on real clips" in text
+    assert banner_text(unsure) == "Possibly: Keep the bell close to your shin"
+    assert banner_text(report.reps[1].faults[1]) == "Keep your hips square to the floor"

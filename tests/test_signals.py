@@ -40,3 +40,33 @@ def test_glitches_of_a_few_frames_are_removed_before_smoothing():
     smooth = smooth_sequence(glitched).image_xy
     reference = smooth_sequence(seq).image_xy
     assert np.abs(smooth[75:90, a] - reference[75:90, a]).max() < 0.01
+
+
+def _kb_deadlift_filmed_from(camera_yaw_deg: float) -> PoseSequence:
+    from builders import kb_deadlift_motion
+    from builders.skeleton import Camera, Noise, render
+
+    motion, _ = kb_deadlift_motion(reps=2)
+    target = motion.joints["pelvis"][0]
+    camera = Camera(yaw_deg=camera_yaw_deg, target_xy=(float(target[0]), float(target[1])))
+    return render(motion, camera, noise=Noise.scaled(1.5), seed=0)
+
+
+def test_view_side_needs_within_20_degrees_of_side_on():
+    from formcheck.signals.view import estimate_view
+
+    # The camera at the person's right (-90) is side-on; 45 deg round toward the front is
+    # the classic oblique; 30 deg off side was read as side before the boundary moved to 70.
+    views = {yaw: estimate_view(_kb_deadlift_filmed_from(yaw)).view for yaw in (-90, -80, -60, -45)}
+    assert views == {-90: "side", -80: "side", -60: "oblique", -45: "oblique"}, views
+
+
+def test_changes_from_standing_take_the_short_way_round():
+    from formcheck.analysis import FROM_STANDING, changes_from_standing
+
+    n = 20
+    measures = {name: np.zeros(n) for name in FROM_STANDING}
+    measures["head_pitch_deg"] = np.r_[np.full(10, 170.0), np.full(10, -170.0)]
+    trunk = np.r_[np.zeros(10), np.full(10, 60.0)]  # stands, then hinges
+    change = changes_from_standing(measures, trunk, [])["head_pitch_change_deg"]
+    np.testing.assert_allclose(change[10:], 20.0)  # past +-180, not -340

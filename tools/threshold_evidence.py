@@ -35,7 +35,8 @@ def _fmt(values: list[float]) -> str:
     shown = sorted(values)
     if len(shown) > 14:
         q = np.percentile(shown, [0, 25, 50, 75, 100])
-        return f"n={len(shown)} min {q[0]:.3g} q1 {q[1]:.3g} med {q[2]:.3g} q3 {q[3]:.3g} max {q[4]:.3g}"
+        names = ("min", "q1", "med", "q3", "max")
+        return f"n={len(shown)} " + " ".join(f"{k} {v:.3g}" for k, v in zip(names, q))
     return " ".join(f"{v:.3g}" for v in shown)
 
 
@@ -62,8 +63,9 @@ def best_threshold(levels: list[Level]) -> tuple[float, float] | None:
             if c.tp + c.fn:
                 score += c.f1 or 0.0
             else:
-                absent = sum(1 for lv in mine if lv.judged and lv.label == "absent"
-                             and np.isfinite(lv.level))
+                absent = sum(
+                    1 for lv in mine if lv.judged and lv.label == "absent" and np.isfinite(lv.level)
+                )
                 score += 1 - c.fp / absent if absent else 0.0
         return score
 

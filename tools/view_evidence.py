@@ -53,9 +53,10 @@ def main(argv: list[str] | None = None) -> int:
             mark = "" if label in (found, "mixed") else "  <- differs"
             print(f"  {label:8s} {found:8s} yaw {yaw:5.1f}  width {ratio:4.2f}  {name[:60]}{mark}")
         confusion = Counter((label, found) for label, found, *_ in rows)
-        print("  labelled -> found: " + ", ".join(
-            f"{label}->{found} {n}" for (label, found), n in sorted(confusion.items())
-        ))
+        print(
+            "  labelled -> found: "
+            + ", ".join(f"{label}->{found} {n}" for (label, found), n in sorted(confusion.items()))
+        )
     return 0
 
 

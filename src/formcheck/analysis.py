@@ -87,6 +87,16 @@ def loaded_hand_left(left_stands: np.ndarray, bell_hand: str) -> np.ndarray:
     return np.full(len(left_stands), bell_hand == "left")
 
 
+def low_confidence_rules(exercise: Exercise, view: str) -> dict[str, str]:
+    """Rule id -> why it is unreliable, for the rules ``view`` can judge that are marked
+    ``confidence = "low"`` (the others are not assessable at all)."""
+    return {
+        rule.id: rule.confidence_note or "unreliable on real footage"
+        for rule in exercise.active_rules
+        if rule.confidence == "low" and view in rule.views
+    }
+
+
 def not_assessable_from(exercise: Exercise, view: str) -> dict[str, str]:
     """Rule id -> reason, for the exercise's rules that ``view`` cannot judge."""
     return {

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.analysis import Analysis, analyze_sequence
+from formcheck.analysis import Analysis, analyze_sequence, low_confidence_rules
 from formcheck.errors import (
     ClipNotFoundError,
     ExerciseNotRecognisedError,
@@ -295,6 +295,7 @@ def build_report(
         frames_with_pose=int(seq.has_pose.sum()),
         reps=analysis.reps,
         not_assessable=analysis.not_assessable,
+        low_confidence=low_confidence_rules(ex, analysis.view.view),
         warnings=warnings,
         leg_role=ex.leg_role if ex.single_leg else None,
         reps_per_leg=analysis.reps_per_leg,

@@ -151,6 +151,9 @@ class Report:
     frames_with_pose: int
     reps: list[Rep] = field(default_factory=list)
     not_assessable: dict[str, str] = field(default_factory=dict)  # rule id -> reason
+    # Rules the evaluation on real footage found unreliable: rule id -> why. Their faults
+    # are shown as uncertain, and a pass from them is no proof (docs/evaluation.md).
+    low_confidence: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)  # kind -> path
     # Single-leg work: reps per leg, the leg named by its role in the exercise

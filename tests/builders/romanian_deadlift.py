@@ -26,7 +26,7 @@ from .timeline import rep_faults
 FAULTS: dict[str, tuple[float, str]] = {
     "knees_too_bent": (60.0, "deg"),  # knee flexion at the bottom (the trunk then reaches 60)
     "spine_round": (35.0, "deg"),  # lumbar + thoracic flexion at the bottom
-    "gaze_not_neutral": (35.0, "deg"),  # neck extension through the rep
+    "gaze_not_neutral": (70.0, "deg"),  # neck extension through the rep
     "arms_bent": (45.0, "deg"),  # elbow flexion through the rep
     "incomplete_lockout": (25.0, "deg"),  # trunk still this far forward at the top
     # Not among the renderer's Romanian deadlift faults, but formcheck judges it here too;

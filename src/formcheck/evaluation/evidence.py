@@ -83,8 +83,17 @@ def clip_levels(
             label = rule_label(rule.id, tuple(faults), clip)
             for cond in rule.conditions:
                 out.append(
-                    _level(source, clip, unit, exercise.name, rule, cond, label, analysis.view.view,
-                           [evidence[j] for j in reps])
+                    _level(
+                        source,
+                        clip,
+                        unit,
+                        exercise.name,
+                        rule,
+                        cond,
+                        label,
+                        analysis.view.view,
+                        [evidence[j] for j in reps],
+                    )
                 )
     return out
 
@@ -109,8 +118,9 @@ def _level(source, clip, unit, exercise, rule: Rule, cond: Condition, label, vie
     )
 
 
-def manifest_levels(manifest: Manifest, source: str, model: str = "lite",
-                    cache: Path = DEFAULT_CACHE) -> list[Level]:
+def manifest_levels(
+    manifest: Manifest, source: str, model: str = "lite", cache: Path = DEFAULT_CACHE
+) -> list[Level]:
     return [
         level
         for clip in manifest.clips

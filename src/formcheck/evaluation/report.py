@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from formcheck.evaluation.metrics import (
@@ -11,12 +11,14 @@ from formcheck.evaluation.metrics import (
     NotAssessable,
     Recognition,
     RepCount,
+    Unit,
     false_alarms,
     summarize_counts,
     tally_faults,
     total,
 )
 from formcheck.evaluation.runner import ClipResult
+from formcheck.exercises.registry import get_exercise
 
 
 def _round(x: float | None) -> float | None:
@@ -69,6 +71,7 @@ def summarize(results: list[ClipResult], source: str, model: str, exercise_from:
             "all": _tally_dict(total(tallies)),
         }
     alarms = false_alarms([u for r in done for u in r.units])
+    sure_alarms = false_alarms([u for r in done for u in confident_only(r)])
     na: dict[str, dict[str, NotAssessable]] = {}
     for r in done:
         for rule_id, (can_judge, declared) in r.na_checks.items():
@@ -101,10 +104,24 @@ def summarize(results: list[ClipResult], source: str, model: str, exercise_from:
         "rep_counts_lifter": _counts(done, lifter=True),
         "faults": faults,
         "false_alarms": asdict(alarms) | {"rate": _round(alarms.rate)},
+        # The same, counting only faults a user is told without "possibly" (rules of high
+        # confidence): what a user would take as a verdict.
+        "false_alarms_confident": asdict(sure_alarms) | {"rate": _round(sure_alarms.rate)},
         "not_assessable": {ex: {k: asdict(v) for k, v in per.items()} for ex, per in na.items()},
         "recognition": recognition,
         "results": [_result_dict(r) for r in results],
     }
+
+
+def confident_only(result: ClipResult) -> list[Unit]:
+    """The clip's units with faults of low-confidence rules (reported as "possibly") set aside."""
+    if not result.units:
+        return []
+    low = {r.id for r in get_exercise(result.exercise_used).active_rules if r.confidence == "low"}
+    return [
+        replace(u, found={k: "low" if k in low and v == "fault" else v for k, v in u.found.items()})
+        for u in result.units
+    ]
 
 
 def _unit_kind(results: list[ClipResult]) -> str:
@@ -181,6 +198,12 @@ def format_text(summary: dict) -> str:
         f"False alarms: {fa['with_alarm']} of {fa['clean_units']} clean units "
         f"(clips, or reps where the labels time them) had a fault reported ({_pct(fa['rate'])})"
     )
+    sure = summary.get("false_alarms_confident")
+    if sure and sure["with_alarm"] != fa["with_alarm"]:
+        lines.append(
+            f"  counting only faults told without 'possibly' (high-confidence rules): "
+            f"{sure['with_alarm']} of {sure['clean_units']} ({_pct(sure['rate'])})"
+        )
     if summary["not_assessable"]:
         lines.append("")
         lines.append("Not assessable from this view (clips with one labelled view)")

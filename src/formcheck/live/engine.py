@@ -36,7 +36,7 @@ from formcheck.pose.estimator import PersonLandmarks
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.pose.sequence_builder import SequenceBuilder
 from formcheck.render.overlay import OverlayState
-from formcheck.render.timeline import first_sentence, overlay_anchor
+from formcheck.render.timeline import banner_text, overlay_anchor
 from formcheck.reps.live_counter import LiveRepCounter
 from formcheck.reps.metrics import REP_MEASURE_UNITS
 from formcheck.reps.segment import RepWindow
@@ -320,9 +320,7 @@ class LiveAnalyzer:
         for fault in rep.faults if rep else []:
             self._called.add(fault.rule_id)
             self._show(fault, t)
-            events.append(
-                LiveEvent("fault", t, f"{fault.cue}: {first_sentence(fault.message)}", fault.cue)
-            )
+            events.append(LiveEvent("fault", t, f"{fault.cue}: {banner_text(fault)}", fault.cue))
 
     def _judge_due(self, t: float, events: list[LiveEvent], final: bool = False) -> None:
         while self._pending and (final or self._pending[0][1] <= t):
@@ -388,7 +386,7 @@ class LiveAnalyzer:
         joints = frozenset(
             int(L[name.upper()]) for name in fault.joints if name.upper() in L.__members__
         )
-        text = first_sentence(fault.message)
+        text = banner_text(fault)
         self._banners = [b for b in self._banners if b.text != text]
         self._banners.insert(0, _Banner(text, joints, t + self.settings.banner_hold_s))
 
@@ -468,5 +466,5 @@ def _verdict_text(rep: Rep, label: str) -> str:
     leg = f" ({rep.standing_leg} leg standing)" if rep.standing_leg else ""
     if not rep.faults:
         return f"{label}{leg}: clean"
-    cues = "; ".join(f"{f.cue}: {first_sentence(f.message)}" for f in rep.faults)
+    cues = "; ".join(f"{f.cue}: {banner_text(f)}" for f in rep.faults)
     return f"{label}{leg}: {cues}"

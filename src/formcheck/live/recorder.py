@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.analysis import analyze_smoothed, not_assessable_from
+from formcheck.analysis import analyze_smoothed, low_confidence_rules, not_assessable_from
 from formcheck.errors import OutputError
 from formcheck.io.video_writer import VideoWriter
 from formcheck.live.engine import LiveAnalyzer
@@ -66,6 +66,7 @@ def session_report(
         frames_with_pose=seq.frames_with_pose,
         reps=list(analyzer.reps),
         not_assessable=not_assessable_from(ex, view_name),
+        low_confidence=low_confidence_rules(ex, view_name),
         warnings=[*analyzer.warnings, *_set_notes(analyzer), *warnings],
         leg_role=ex.leg_role if ex.single_leg else None,
         reps_per_leg=analyzer.reps_per_leg(),

@@ -141,7 +141,7 @@ def _fault_segments(
 
 def _fault_state(active: list[Fault]) -> tuple[tuple[str, ...], frozenset[int]]:
     # The banner carries the first sentence (what happened, briefly); the report keeps it all.
-    banners = tuple(dict.fromkeys(first_sentence(fault.message) for fault in active))
+    banners = tuple(dict.fromkeys(banner_text(fault) for fault in active))
     joints = frozenset(
         int(Landmark[name.upper()])
         for fault in active
@@ -149,6 +149,13 @@ def _fault_state(active: list[Fault]) -> tuple[tuple[str, ...], frozenset[int]]:
         if name.upper() in Landmark.__members__  # an unknown name must not stop the render
     )
     return banners, joints
+
+
+def banner_text(fault: Fault) -> str:
+    """What the video and the live window say of a fault: its first sentence, flagged when
+    the rule is unreliable on real footage."""
+    text = first_sentence(fault.message)
+    return f"Possibly: {text}" if fault.confidence == "low" else text
 
 
 def first_sentence(message: str) -> str:

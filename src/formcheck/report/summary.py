@@ -10,7 +10,7 @@ from formcheck.types import Rep, Report
 
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 RED, GREEN, YELLOW = "\033[31m", "\033[32m", "\033[33m"
-FAULT_MARK, CLEAN_MARK, WARNING_MARK = "\u2717", "\u2713", "!"
+FAULT_MARK, CLEAN_MARK, WARNING_MARK, UNSURE_MARK = "\u2717", "\u2713", "!", "?"
 
 Paint = Callable[[str, str], str]  # (text, ANSI style) -> text, styled or not
 
@@ -25,6 +25,9 @@ def format_summary(report: Report, *, color: bool = False) -> str:
     if not_assessable:
         lines += ["", "Not assessable from this view:"]
         lines += [paint(f"  - {rule}: {reason}", DIM) for rule, reason in not_assessable]
+    if report.low_confidence:
+        lines += ["", "Low confidence on real footage (docs/evaluation.md):"]
+        lines += [paint(f"  - {rule}: {why}", DIM) for rule, why in report.low_confidence.items()]
     if report.warnings:
         lines += ["", "Warnings:"]
         lines += [paint(f"  {WARNING_MARK} {warning}", YELLOW) for warning in report.warnings]
@@ -77,7 +80,11 @@ def _rep_lines(report: Report, paint: Paint) -> list[str]:
             continue
         for i, fault in enumerate(rep.faults):
             lead = prefix if i == 0 else " " * len(prefix)  # later faults line up under the first
-            lines.append(lead + paint(f"{FAULT_MARK} {fault.message} ({fault.rule_id})", RED))
+            if fault.confidence == "low":
+                text = f"{UNSURE_MARK} possibly: {fault.message} ({fault.rule_id}, uncertain)"
+                lines.append(lead + paint(text, YELLOW))
+            else:
+                lines.append(lead + paint(f"{FAULT_MARK} {fault.message} ({fault.rule_id})", RED))
     return lines
 
 

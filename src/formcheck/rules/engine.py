@@ -159,11 +159,13 @@ def _unseen_reason(rule: Rule, ev: RepEvidence) -> str:
     visible = ev.visible(rule)
     frames = ev.window.phase_frames(rule.phases, ev.t)
     if visible is not None and visible[frames].mean() < MIN_VALID_FRACTION:
-        parts = sorted({
-            PART_WORDS.get(part, part)
-            for j in rule.needs_visible
-            for part in (n.split("_", 1)[1] for n in ev.joint_names.get(j, (j,)))
-        })
+        parts = sorted(
+            {
+                PART_WORDS.get(part, part)
+                for j in rule.needs_visible
+                for part in (n.split("_", 1)[1] for n in ev.joint_names.get(j, (j,)))
+            }
+        )
         return (
             f"not assessable: the {' and '.join(parts)} were hidden for most of this rep "
             "(behind the weight or the body); film with them in view"
