@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck.errors import FormcheckError
 from formcheck.evaluation.evidence import Level, candidate_thresholds, counts_at, manifest_levels
 from formcheck.evaluation.manifest import load
 from formcheck.evaluation.poses import DEFAULT_CACHE
@@ -112,7 +113,11 @@ def main(argv: list[str] | None = None) -> int:
 
     levels: list[Level] = []
     for source, where in (("rendered", args.rendered), ("real", args.real)):
-        manifest = load(Path(where))
+        try:
+            manifest = load(Path(where))
+        except FormcheckError as exc:
+            print(f"{source}: {exc}", file=sys.stderr)
+            return 2
         if not manifest.clips_root.is_dir():
             print(f"{source}: {manifest.clips_root} does not exist, left out", file=sys.stderr)
             continue

@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from formcheck.errors import FormcheckError
 from formcheck.evaluation.manifest import load
 from formcheck.evaluation.poses import DEFAULT_CACHE, cached_poses
 from formcheck.evaluation.runner import skip_reason
@@ -32,7 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     for source, where in (("rendered", args.rendered), ("real", args.real)):
-        manifest = load(Path(where))
+        try:
+            manifest = load(Path(where))
+        except FormcheckError as exc:
+            print(f"{source}: {exc}", file=sys.stderr)
+            return 2
         if not manifest.clips_root.is_dir():
             print(f"{source}: {manifest.clips_root} does not exist, left out", file=sys.stderr)
             continue

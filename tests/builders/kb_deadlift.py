@@ -31,7 +31,7 @@ FAULTS: dict[str, tuple[float, str]] = {
     "spine_round": (35.0, "deg"),  # lumbar + thoracic flexion at the bottom
     "gaze_not_neutral": (70.0, "deg"),  # neck extension (looking up) through the rep
     "bell_position": (0.15, "m"),  # hands this far ahead of mid-foot at the bottom
-    "arms_bent": (90.0, "deg"),  # elbow flexion through the rep
+    "arms_bent": (70.0, "deg"),  # elbow flexion through the rep
     "incomplete_lockout": (25.0, "deg"),  # trunk still this far forward at the top
     "hips_rise_first": (0.5, "fraction"),  # share of the ascent in which the knees extend first
     "heel_lift": (0.04, "m"),  # heels off the floor at the bottom

@@ -9,7 +9,7 @@ from pathlib import Path
 from formcheck.errors import OutputError
 from formcheck.evaluation.manifest import ManifestError, load
 from formcheck.evaluation.poses import DEFAULT_CACHE
-from formcheck.evaluation.report import format_text, summarize
+from formcheck.evaluation.report import format_markdown, format_text, summarize
 from formcheck.evaluation.runner import EXERCISE_FROM, evaluate
 
 
@@ -29,7 +29,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         progress=not args.quiet,
     )
     summary = summarize(results, str(args.manifest), args.model, args.exercise_from)
-    print(format_text(summary))
+    print(format_markdown(summary) if args.markdown else format_text(summary))
     if args.json:
         try:
             Path(args.json).write_text(json.dumps(summary, indent=1) + "\n")
@@ -65,4 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--cache", default=str(DEFAULT_CACHE), help="landmark cache folder")
     p.add_argument("--quiet", action="store_true", help="no per-clip progress on stderr")
+    p.add_argument(
+        "--markdown", action="store_true", help="print the headline tables as Markdown (docs)"
+    )
     p.set_defaults(func=cmd_eval)

@@ -234,3 +234,52 @@ def format_text(summary: dict) -> str:
         for pair, n in sorted(rec["confusions"].items()):
             lines.append(f"  {pair}: {n}")
     return "\n".join(lines)
+
+
+def format_markdown(summary: dict) -> str:
+    """The headline numbers as Markdown tables, for the docs (``formcheck eval --markdown``)."""
+    lines = [
+        f"`{summary['source']}`, model {summary['model']}: "
+        f"{summary['clips']['evaluated']} clips evaluated.",
+        "",
+    ]
+    lines += [
+        "| rep count against | clips | exact | mean abs. error | mean error |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for key, name in (
+        ("rep_counts_lifter", "the lifter's count"),
+        ("rep_counts", "labelled cycles"),
+        ("rep_counts_some", "labelled cycles, clips with at least one"),
+    ):
+        c = summary[key]
+        lines.append(
+            f"| {name} | {c['clips']} | {c['exact']} ({_pct(c['exact_rate'])}) | "
+            f"{_num(c['mean_abs_error'])} | {_num(c['mean_error'])} |"
+        )
+    header = (
+        "| fault | TP | FP | FN | no rep | n/a | unverified | precision | recall | F1 |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    )
+    for exercise, block in summary["faults"].items():
+        lines += ["", f"**{exercise}** (unit: {block['unit']})", "", *header]
+        rows = [*block["per_fault"].items(), ("all", block["all"])]
+        for fault, t in rows:
+            if fault != "all" and not any(
+                t[k] for k in ("tp", "fp", "fn", "no_rep", "na", "unverified")
+            ):
+                continue  # never labelled nor reported here: nothing measured
+            name = f"**{fault}**" if fault == "all" else fault
+            lines.append(
+                f"| {name} | {t['tp']} | {t['fp']} | {t['fn']} | {t['no_rep']} | "
+                f"{t['na']} | {t['unverified']} | {_num(t['precision'])} | "
+                f"{_num(t['recall'])} | {_num(t['f1'])} |"
+            )
+    fa, sure = summary["false_alarms"], summary["false_alarms_confident"]
+    lines += [
+        "",
+        f"False alarms: {fa['with_alarm']} of {fa['clean_units']} clean units "
+        f'({_pct(fa["rate"])}); counting only faults told without "possibly": '
+        f"{sure['with_alarm']} of {sure['clean_units']} ({_pct(sure['rate'])}).",
+    ]
+    return "\n".join(lines)

@@ -16,7 +16,7 @@ FAULTS = {
     "spine_round": (35.0, "deg"),
     "gaze_not_neutral": (70.0, "deg"),  # neck extended (looking up); real clean lifts read up to 58
     "bell_position": (0.15, "m"),  # bell ahead of mid-foot at the bottom
-    "arms_bent": (90.0, "deg"),  # elbow flexion through the rep; real straight arms read up to 63
+    "arms_bent": (70.0, "deg"),  # elbow flexion through the rep; real straight arms read up to 63
     "incomplete_lockout": (25.0, "deg"),  # trunk still this far forward at the top
     "hips_rise_first": (0.5, "fraction"),  # share of the ascent in which the knees extend first
     "heel_lift": (0.04, "m"),
