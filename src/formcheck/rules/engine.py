@@ -107,9 +107,9 @@ def firing_level(rule: Rule, cond: Condition, ev: RepEvidence) -> float:
     """The threshold at which ``cond`` would just stop firing in this rep: the worst value
     the measure held for the rule's minimum duration, in the direction of the fault (a
     magnitude for "|>|"). The condition fires exactly when this is beyond its threshold
-    (above it; below it for "<"), so
-    comparing it across labelled reps shows where a threshold separates faulty from clean.
-    NaN when the rep offers too little of the measure."""
+    (above it; below it for "<"), so comparing it across labelled reps shows where a
+    threshold separates faulty from clean. NaN when the rep offers too little of the measure
+    or the rule cannot assess it."""
     status, detail = _judge_condition(rule, cond, ev)
     if status == "missing" or not _preconditions_hold(rule, ev):
         return float("nan")
