@@ -62,6 +62,17 @@ def _longest_run(mask: np.ndarray) -> tuple[int, int]:
     return best
 
 
+def _judged_values(rule: Rule, cond: Condition, ev: RepEvidence) -> tuple[np.ndarray, np.ndarray]:
+    """(frames, values) of a per-frame condition's measure in the rule's phases; NaN where
+    a joint the rule needs is hidden."""
+    frames = ev.window.phase_frames(rule.phases, ev.t)
+    values = ev.frame_measures[cond.measure][frames]
+    visible = ev.visible(rule)
+    if visible is not None:
+        values = np.where(visible[frames], values, np.nan)
+    return frames, values
+
+
 def _judge_condition(
     rule: Rule, cond: Condition, ev: RepEvidence
 ) -> tuple[str, tuple[float, int, int] | None]:
@@ -73,11 +84,7 @@ def _judge_condition(
             return "missing", None
         return ("fault" if cond.holds(np.array([value]))[0] else "pass"), (value, frame, frame)
 
-    series = ev.frame_measures[cond.measure]
-    frames = ev.window.phase_frames(rule.phases, ev.t)
-    values = series[frames]
-    if visible is not None:
-        values = np.where(visible[frames], values, np.nan)
+    frames, values = _judged_values(rule, cond, ev)
     finite = np.isfinite(values)
     if frames.size == 0 or finite.mean() < MIN_VALID_FRACTION:
         return "missing", None
@@ -115,11 +122,7 @@ def firing_level(rule: Rule, cond: Condition, ev: RepEvidence) -> float:
         return float("nan")
     if cond.measure in ev.rep_measures:
         return float(detail[0])
-    frames = ev.window.phase_frames(rule.phases, ev.t)
-    values = ev.frame_measures[cond.measure][frames]
-    visible = ev.visible(rule)
-    if visible is not None:
-        values = np.where(visible[frames], values, np.nan)
+    _, values = _judged_values(rule, cond, ev)
     toward_fault = {">": values, "<": -values, "|>|": np.abs(values)}[cond.compare]
     toward_fault = np.where(np.isfinite(toward_fault), toward_fault, -np.inf)
     dt = float(np.median(np.diff(ev.t))) if len(ev.t) > 1 else 1 / 30
