@@ -23,8 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.errors import FormcheckError
-from formcheck.evaluation.evidence import Level, candidate_thresholds, counts_at, manifest_levels
-from formcheck.evaluation.manifest import load
+from formcheck.evaluation.evidence import (
+    Level,
+    candidate_thresholds,
+    counts_at,
+    labelled_sets,
+    manifest_levels,
+)
 from formcheck.evaluation.poses import DEFAULT_CACHE
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -111,16 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write every level here")
     args = parser.parse_args(argv)
 
+    try:
+        sets, notes = labelled_sets({"rendered": Path(args.rendered), "real": Path(args.real)})
+    except FormcheckError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for note in notes:
+        print(note, file=sys.stderr)
     levels: list[Level] = []
-    for source, where in (("rendered", args.rendered), ("real", args.real)):
-        try:
-            manifest = load(Path(where))
-        except FormcheckError as exc:
-            print(f"{source}: {exc}", file=sys.stderr)
-            return 2
-        if not manifest.clips_root.is_dir():
-            print(f"{source}: {manifest.clips_root} does not exist, left out", file=sys.stderr)
-            continue
+    for source, manifest in sets:
         if args.exercise:
             manifest.clips = [c for c in manifest.clips if c.exercise == args.exercise]
         levels += manifest_levels(manifest, source, args.model, Path(args.cache))

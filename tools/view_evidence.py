@@ -13,10 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 from formcheck.errors import FormcheckError
-from formcheck.evaluation.manifest import load
-from formcheck.evaluation.poses import DEFAULT_CACHE, cached_poses
-from formcheck.evaluation.runner import skip_reason
-from formcheck.pipeline import MIN_POSE_FRACTION
+from formcheck.evaluation.evidence import judged_poses, labelled_sets
+from formcheck.evaluation.poses import DEFAULT_CACHE
 from formcheck.signals.filters import smooth_sequence
 from formcheck.signals.geometry import robust_median
 from formcheck.signals.view import body_width_ratio, estimate_view
@@ -32,22 +30,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", default=str(DEFAULT_CACHE))
     args = parser.parse_args(argv)
 
-    for source, where in (("rendered", args.rendered), ("real", args.real)):
-        try:
-            manifest = load(Path(where))
-        except FormcheckError as exc:
-            print(f"{source}: {exc}", file=sys.stderr)
-            return 2
-        if not manifest.clips_root.is_dir():
-            print(f"{source}: {manifest.clips_root} does not exist, left out", file=sys.stderr)
-            continue
+    try:
+        sets, notes = labelled_sets({"rendered": Path(args.rendered), "real": Path(args.real)})
+    except FormcheckError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for note in notes:
+        print(note, file=sys.stderr)
+    for source, manifest in sets:
         rows = []
         for clip in manifest.clips:
-            path = manifest.clips_root / clip.file
-            if skip_reason(clip, path):
-                continue
-            seq = cached_poses(path, args.model, Path(args.cache))
-            if seq.has_pose.sum() < max(3, MIN_POSE_FRACTION * len(seq)):
+            seq = judged_poses(clip, manifest.clips_root, args.model, Path(args.cache))
+            if seq is None:
                 continue
             smoothed = smooth_sequence(seq)
             view = estimate_view(smoothed)

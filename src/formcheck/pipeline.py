@@ -42,6 +42,14 @@ MAX_SIDE = 1280
 VIDEO_MAX_SIDE = 960
 # Fewer frames with a person than this fraction, and the clip cannot be judged.
 MIN_POSE_FRACTION = 0.2
+
+
+def too_few_poses(seq: PoseSequence) -> bool:
+    """Too few frames show a person for the clip to be judged (``formcheck analyze`` refuses
+    such a clip)."""
+    return len(seq) == 0 or int(seq.has_pose.sum()) < max(3, MIN_POSE_FRACTION * len(seq))
+
+
 # While the pose model runs, the clip so far is re-analysed this often (and at least every
 # tenth of the frames seen, so long clips cost O(n log n)) to let the drawing thread go on.
 LOOK_EVERY_S = 2.0
@@ -220,7 +228,7 @@ def analyze(
             model_name = estimator.model_name
 
         found = int(seq.has_pose.sum())
-        if len(seq) == 0 or found < max(3, MIN_POSE_FRACTION * len(seq)):
+        if too_few_poses(seq):
             raise NoPersonError(
                 f"no person found in {clip} ({found} of {len(seq)} frames): film the whole "
                 "body, well lit, with the lifter filling a good part of the frame"

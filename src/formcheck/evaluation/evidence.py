@@ -11,13 +11,14 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.evaluation.compare import match_reps, rule_label
-from formcheck.evaluation.manifest import ClipLabel, Manifest
+from formcheck.evaluation.manifest import ClipLabel, Manifest, load
 from formcheck.evaluation.poses import DEFAULT_CACHE, cached_poses
 from formcheck.evaluation.runner import skip_reason
 from formcheck.exercises.registry import Exercise, get_exercise
-from formcheck.pipeline import MIN_POSE_FRACTION
+from formcheck.pipeline import too_few_poses
 from formcheck.rules.engine import firing_level
 from formcheck.rules.model import Condition, Rule
+from formcheck.types import PoseSequence
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,31 @@ def _unit_reps(clip: ClipLabel, spans: list[tuple[float, float]]) -> list[tuple[
     ]
 
 
+def labelled_sets(sources: dict[str, Path]) -> tuple[list[tuple[str, Manifest]], list[str]]:
+    """(name, manifest) for each labelled set whose clips folder exists, and a note for each
+    left out. A manifest that does not load raises :class:`ManifestError`."""
+    sets, notes = [], []
+    for name, where in sources.items():
+        manifest = load(where)
+        if manifest.clips_root.is_dir():
+            sets.append((name, manifest))
+        else:
+            notes.append(f"{name}: {manifest.clips_root} does not exist, left out")
+    return sets, notes
+
+
+def judged_poses(
+    clip: ClipLabel, root: Path, model: str = "lite", cache: Path = DEFAULT_CACHE
+) -> PoseSequence | None:
+    """The clip's landmarks, or None where the harness would judge nothing: the clip is
+    skipped, or too few frames show a person."""
+    path = root / clip.file
+    if skip_reason(clip, path):
+        return None
+    seq = cached_poses(path, model, cache)
+    return None if too_few_poses(seq) else seq
+
+
 def clip_levels(
     clip: ClipLabel, root: Path, source: str, model: str = "lite", cache: Path = DEFAULT_CACHE
 ) -> list[Level]:
@@ -67,11 +93,8 @@ def clip_levels(
     skipped or shows no person, as the harness would score it)."""
     from formcheck.analysis import analyze_sequence
 
-    path = root / clip.file
-    if skip_reason(clip, path):
-        return []
-    seq = cached_poses(path, model, cache)
-    if seq.has_pose.sum() < max(3, MIN_POSE_FRACTION * len(seq)):
+    seq = judged_poses(clip, root, model, cache)
+    if seq is None:
         return []
     exercise: Exercise = get_exercise(clip.exercise)
     analysis = analyze_sequence(seq, exercise)

@@ -89,7 +89,7 @@ def evaluate_clip(
     recognizer: Recognizer | None = None,
 ) -> ClipResult:
     from formcheck.analysis import analyze_sequence
-    from formcheck.pipeline import MIN_POSE_FRACTION
+    from formcheck.pipeline import too_few_poses
 
     path = root / clip.file
     result = ClipResult(
@@ -111,7 +111,7 @@ def evaluate_clip(
         result.status, result.reason = "error", str(exc)
         return result
     result.frames, result.frames_with_pose = len(seq), int(seq.has_pose.sum())
-    no_person = result.frames_with_pose < max(3, MIN_POSE_FRACTION * len(seq))
+    no_person = too_few_poses(seq)
     name = clip.exercise
     if recognizer is not None:
         result.recognition_ran = True
