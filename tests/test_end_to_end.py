@@ -8,11 +8,14 @@ import json
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 
 import formcheck
 from formcheck.errors import FormcheckError
 from formcheck.exercises.registry import get_exercise
+from formcheck.io.video_reader import VideoReader
+from formcheck.io.video_writer import VideoWriter
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 LABELLED = sorted(SAMPLES.glob("*.labels.json"))
@@ -159,3 +162,46 @@ def test_real_single_leg_deadlift_clip(tmp_path):
     assert report.view == "side"
     assert len(report.reps) == 2  # counted by eye: two slow reps on the same leg
     assert {rep.standing_leg for rep in report.reps} == {report.standing_leg}
+
+
+# --- edited clips ------------------------------------------------------------------------------
+
+REAL_REEL = REAL_SLDL.parent / "BichraiX__AI-Deadlift-Analysis__good011.mp4"
+
+
+def spliced_after_another_shot(clip: Path, target: Path, intro_frames: int = 3) -> Path:
+    """``clip`` with a few frames of "another take" before it: its first frame with the
+    picture shifted a third of the way across (another framing of the scene and the
+    lifter), as reels open with the last frames of the previous shot."""
+    with VideoReader(clip) as reader:
+        info = reader.info
+        with VideoWriter(target, width=info.width, height=info.height, fps=info.fps) as writer:
+            for frame in reader:
+                if frame.index == 0:
+                    other = np.roll(frame.image, info.width // 3, axis=1)
+                    for k in range(intro_frames):
+                        writer.write(other, k / info.fps)
+                writer.write(frame.image, (frame.index + intro_frames) / info.fps)
+    return target
+
+
+def test_a_clip_opening_with_another_shot_is_judged_as_the_clip_alone(analysed, tmp_path):
+    labels, plain = analysed["sldl_side_demo"]
+    edited = spliced_after_another_shot(SAMPLES / "sldl_side_demo.mp4", tmp_path / "reel.mp4")
+    report = formcheck.analyze(edited, labels["exercise"], out=tmp_path / "out", video=False)
+    assert any("edited (cut at 0.1 s)" in warning for warning in report.warnings)
+    assert "2 shots" in report.person
+    assert len(report.reps) == len(plain.reps)
+    assert [sorted(f.rule_id for f in rep.faults) for rep in report.reps] == [
+        sorted(f.rule_id for f in rep.faults) for rep in plain.reps
+    ]
+
+
+@pytest.mark.skipif(not REAL_REEL.exists(), reason="shared evaluation clips not present")
+def test_a_real_reel_opening_with_a_frame_of_another_take_is_analysed(tmp_path):
+    # Frame 0 is a front shot of another take; the tracker used to keep looking for that
+    # person and refuse the clip as showing nobody.
+    report = formcheck.analyze(REAL_REEL, "kb_deadlift", out=tmp_path, video=False)
+    assert report.frames_with_pose >= 0.9 * report.frames_total
+    assert "2 shots" in report.person
+    assert len(report.reps) == 1  # the lifter's one pull, from the floor to lockout

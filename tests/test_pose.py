@@ -10,7 +10,7 @@ import pytest
 from formcheck.errors import ModelError
 from formcheck.pose import models
 from formcheck.pose.estimator import PersonLandmarks, PoseEstimator
-from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.pose.landmarks import MIRRORED, NUM_LANDMARKS, Landmark
 from formcheck.pose.models import resolve_model
 from formcheck.pose.tracking import LifterTracker, body_box
 
@@ -320,3 +320,93 @@ def test_a_tiny_guess_where_the_lifter_was_lost_does_not_take_the_track():
         assert tracker.update([]) is None
     assert tracker.update([person(0.5, height=0.05)]) is None  # a fragment, not the lifter
     assert tracker.update([person(0.5)]) is not None  # the lifter, back in place
+
+
+# --- cuts and the lifter chosen on the whole clip ---------------------------------------------
+
+
+def hinging(cx: float, trunk_deg: float, height: float = 0.6) -> PersonLandmarks:
+    """``person`` whose world landmarks lean the trunk ``trunk_deg`` from vertical."""
+    p = person(cx, height=height)
+    world = np.zeros((NUM_LANDMARKS, 3))
+    lean = np.radians(trunk_deg)
+    for side, x in (("LEFT", -0.1), ("RIGHT", 0.1)):
+        world[Landmark[f"{side}_HIP"]] = (x, 0.0, 0.0)
+        world[Landmark[f"{side}_SHOULDER"]] = (x, -0.5 * np.cos(lean), 0.5 * np.sin(lean))
+    return PersonLandmarks(p.image_xy, world, p.visibility)
+
+
+def test_after_a_cut_the_lifter_is_found_afresh_in_the_new_shot():
+    tracker = LifterTracker()
+    tracker.update([person(0.2)])  # one frame of another take, the lifter elsewhere
+    found = tracker.update([person(0.75)], new_shot=True)
+    assert centre_x(found) == 0.75
+    assert all(tracker.update([person(0.75)]) is not None for _ in range(10))
+    assert "2 shots" in tracker.describe()
+
+
+def test_without_a_cut_a_person_far_from_the_lifter_is_not_taken():
+    tracker = LifterTracker()
+    tracker.update([person(0.2)])
+    tracker.update([person(0.2), person(0.75)])
+    assert tracker.update([person(0.75)]) is None
+
+
+def test_the_person_doing_the_hinge_is_the_lifter_not_the_larger_onlooker():
+    tracker = LifterTracker()
+    coach, student = 0.3, 0.7
+    for k in range(90):  # three swings while the coach, nearer the camera, stands still
+        lean = 45 + 40 * np.sin(2 * np.pi * k / 30)
+        first = tracker.update([hinging(coach, 5, height=0.8), hinging(student, lean)])
+        assert centre_x(first) == coach  # frame by frame: the largest at first sight
+    changes = tracker.revise()
+    assert len(changes) == 90
+    assert {centre_x(p) for p in changes.values()} == {student}
+    assert "trunk moved through a hinge" in tracker.describe()
+
+
+def test_a_passer_by_bending_once_does_not_take_the_lifters_place():
+    tracker = LifterTracker()
+    for k in range(90):
+        lifter = hinging(0.3, 10 + 5 * np.sin(k / 10), height=0.8)  # a slow, shallow drill
+        others = [hinging(0.8, 80 * (k % 20 > 10))] if 30 <= k < 50 else []
+        tracker.update([lifter, *others])
+    assert tracker.revise() == {}
+
+
+def test_one_person_at_a_time_is_the_lifter_also_after_the_track_was_lost():
+    tracker = LifterTracker()
+    for _ in range(20):
+        assert centre_x(tracker.update([person(0.3)])) == 0.3
+    # A fast pull: the pose lands far from the last box, beyond every gate.
+    for _ in range(20):
+        assert tracker.update([person(0.7)]) is None
+    changes = tracker.revise()
+    assert sorted(changes) == list(range(20, 40))
+    assert {centre_x(p) for p in changes.values()} == {0.7}
+    assert "followed in 40 of 40 frames" in tracker.describe()
+
+
+def bent_over(cx: float, height: float = 0.6) -> PersonLandmarks:
+    """``person`` folded at the middle: the upper half of the landmarks laid out sideways."""
+    p = person(cx, height=height)
+    xy = p.image_xy.copy()
+    top = xy[:, 1] < 0.5
+    xy[top] = np.stack([cx + (0.5 - xy[top, 1]), np.full(top.sum(), 0.5)], axis=1)
+    return PersonLandmarks(xy, p.world_xyz, p.visibility)
+
+
+def test_someone_standing_where_the_hinged_lifter_was_does_not_continue_the_track():
+    # The coach stands right behind the student; for a frame only the coach is found.
+    tracker = LifterTracker()
+    assert tracker.update([bent_over(0.5)]) is not None
+    assert tracker.update([person(0.65)]) is None  # shares the box, not the posture
+    assert tracker.update([bent_over(0.5)]) is not None
+
+
+def test_a_body_whose_left_and_right_labels_swap_is_still_the_same_body():
+    tracker = LifterTracker()
+    lifter = bent_over(0.5)
+    swapped = PersonLandmarks(lifter.image_xy[list(MIRRORED)], lifter.world_xyz, lifter.visibility)
+    tracker.update([lifter])
+    assert tracker.update([swapped]) is swapped

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.reps.segment import RepSettings, segment_reps
+from formcheck.reps.segment import RepSettings, segment_reps, segment_shots
 
 FPS = 30.0
 
@@ -53,3 +53,41 @@ def test_gaps_do_not_create_or_merge_reps(gap):
 def test_too_quick_dips_are_rejected_by_minimum_duration():
     t, x = signal_with_reps([2, 5], width=0.1)
     assert segment_reps(t, x, RepSettings(min_duration_s=0.8)) == []
+
+
+# --- edited clips: shots ----------------------------------------------------------------------
+
+
+def test_a_splice_from_the_top_to_the_bottom_is_not_a_rep():
+    # Shot 1 ends standing at lockout; shot 2 opens at the bottom of another pull and stands
+    # up. Joined, the signal looks like a rep (top, bottom, top); the cut is not one.
+    t = np.arange(0, 4, 1 / FPS)
+    x = np.where(t < 2, 5.0, 80.0 - 75.0 * np.clip((t - 2.3) / 0.8, 0, 1))
+    settings = RepSettings()
+    assert len(segment_reps(t, x, settings)) == 1  # what the splice looks like unsplit
+    assert segment_shots(t, x, settings, [slice(0, 60), slice(60, len(t))], 1.5) == []
+
+
+def test_a_shot_that_opens_at_the_bottom_holds_a_lift_like_a_clip_does():
+    t = np.arange(0, 4, 1 / FPS)
+    x = np.where(t < 2, 5.0, 80.0 - 75.0 * np.clip((t - 2.3) / 0.8, 0, 1))
+    settings = RepSettings(count_lift_from_start=True)
+    reps = segment_shots(t, x, settings, [slice(0, 60), slice(60, len(t))], 1.5)
+    assert len(reps) == 1
+    assert reps[0].from_start and reps[0].start == 60  # frame numbers are the whole clip's
+    assert t[reps[0].end] > 2.3
+
+
+def test_reps_inside_shots_keep_the_clips_frame_numbers():
+    t, x = signal_with_reps([2, 5, 8])
+    shots = [slice(0, 105), slice(105, len(t))]  # a cut at 3.5 s, between reps 1 and 2
+    whole = segment_reps(t, x, RepSettings())
+    by_shot = segment_shots(t, x, RepSettings(), shots, 1.5)
+    assert [r.bottom for r in by_shot] == [r.bottom for r in whole]
+
+
+def test_gaps_are_bridged_within_a_shot_but_not_across_a_cut():
+    t, x = signal_with_reps([2, 5])
+    x[55:65] = np.nan  # a third of a second lost at the bottom of rep 1
+    assert len(segment_shots(t, x, RepSettings(), [slice(0, len(t))], 1.5)) == 2
+    assert len(segment_shots(t, x, RepSettings(), [slice(0, 60), slice(60, len(t))], 1.5)) == 1

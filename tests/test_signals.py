@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from builders import sldl_sequence
 from formcheck.pose.landmarks import Landmark as L
@@ -70,3 +71,52 @@ def test_changes_from_standing_take_the_short_way_round():
     trunk = np.r_[np.zeros(10), np.full(10, 60.0)]  # stands, then hinges
     change = changes_from_standing(measures, trunk, [])["head_pitch_change_deg"]
     np.testing.assert_allclose(change[10:], 20.0)  # past +-180, not -340
+
+
+# --- edited clips: smoothing stops at cuts -----------------------------------------------------
+
+
+def _two_shots(cut: int = 45) -> PoseSequence:
+    """A still body that jumps to another place at a cut (the next shot's framing), with a
+    short gap in the frames just before the cut."""
+    seq, _ = sldl_sequence(reps=1, view="side", noise_px=0.0)
+    n = 90
+    image_xy = np.repeat(seq.image_xy[:1], n, axis=0)
+    image_xy[cut:] += 0.2
+    image_xy[cut - 3 : cut] = np.nan
+    return PoseSequence(
+        seq.t[:n],
+        image_xy,
+        np.repeat(seq.world_xyz[:1], n, axis=0),
+        np.repeat(seq.visibility[:1], n, axis=0),
+        seq.frame_size,
+        shot_starts=(cut,),
+    )
+
+
+def test_smoothing_neither_bridges_nor_blurs_across_a_cut():
+    seq = _two_shots()
+    smooth = smooth_sequence(seq).image_xy
+    assert np.isnan(smooth[42:45]).all()  # the gap ends its shot: nothing to bridge to
+    assert np.allclose(smooth[:42], seq.image_xy[:42])  # no pull toward the next shot
+    assert np.allclose(smooth[45:], seq.image_xy[45:])
+    assert smooth_sequence(seq).shot_starts == (45,)
+
+
+def test_the_same_frames_unedited_are_bridged_and_blurred():
+    seq = _two_shots()
+    joined = PoseSequence(seq.t, seq.image_xy, seq.world_xyz, seq.visibility, seq.frame_size)
+    smooth = smooth_sequence(joined).image_xy
+    assert np.isfinite(smooth[42:45]).all()
+    assert not np.allclose(smooth[:42], seq.image_xy[:42])
+
+
+def test_shots_are_the_frames_between_cuts():
+    assert _two_shots().shots() == [slice(0, 45), slice(45, 90)]
+
+
+@pytest.mark.parametrize("bad", [(0,), (90,), (50, 40), (40, 40)])
+def test_shot_starts_outside_the_clip_or_out_of_order_are_refused(bad):
+    seq = _two_shots()
+    with pytest.raises(ValueError, match="shot_starts"):
+        PoseSequence(seq.t, seq.image_xy, seq.world_xyz, seq.visibility, (1, 1), bad)

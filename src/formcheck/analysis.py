@@ -13,9 +13,9 @@ import numpy as np
 from formcheck.exercises.registry import Exercise
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.reps.metrics import REP_MEASURE_UNITS, rep_measures
-from formcheck.reps.segment import RepWindow, segment_reps
+from formcheck.reps.segment import RepWindow, segment_shots
 from formcheck.rules.engine import RepEvidence, judge
-from formcheck.signals.filters import fill_short_gaps, smooth_sequence
+from formcheck.signals.filters import smooth_sequence
 from formcheck.signals.measures import MEASURES, Body, BodySides, compute_measures
 from formcheck.signals.view import ViewEstimate, estimate_view
 from formcheck.types import LEGS, PoseSequence, Rep
@@ -309,8 +309,8 @@ def analyze_smoothed(
     # what happened inside it stays unknown (NaN) to the rules.
     found_here = windows is None
     if windows is None:
-        windows = segment_reps(
-            t, fill_short_gaps(t, signal, REP_SIGNAL_MAX_GAP_S), exercise.rep_settings
+        windows = segment_shots(
+            t, signal, exercise.rep_settings, smoothed.shots(), REP_SIGNAL_MAX_GAP_S
         )
     legs = [_standing_leg(smoothed, w, t) for w in windows] if exercise.single_leg else []
 
@@ -384,6 +384,12 @@ def analyze_smoothed(
                 not_assessable.setdefault(f"{rule.id}@rep{k}", outcome.reason)
         reps.append(rep)
 
+    if smoothed.shot_starts:
+        cuts = ", ".join(f"{t[i]:.1f} s" for i in smoothed.shot_starts)
+        warnings.append(
+            f"the clip is edited (cut at {cuts}): each shot was followed and counted on its "
+            "own, and no rep is counted across a cut"
+        )
     if view.view == "back":
         warnings.append(
             "filmed from behind: at the bottom of a hinge the pose model often loses or "

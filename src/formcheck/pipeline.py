@@ -23,6 +23,7 @@ from formcheck.errors import (
     OutputError,
 )
 from formcheck.exercises.registry import Exercise, available, get_exercise
+from formcheck.io.shot_cuts import ShotCutDetector
 from formcheck.io.video_reader import VideoReader
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.pose.sequence_builder import SequenceBuilder
@@ -106,12 +107,27 @@ def _no_progress(total: int | None, label: str) -> Callable[[int], None]:
 def track_poses(
     reader: VideoReader, estimator: PoseEstimator, tracker: LifterTracker, into: SequenceBuilder
 ) -> Iterator[int]:
-    """Pass 1: the lifter's landmarks, frame by frame, appended to ``into``; yields the
-    number of frames so far so a caller can report progress or look at the prefix."""
+    """Pass 1: the lifter's landmarks, frame by frame, appended to ``into`` (shots of an
+    edited clip marked at their cuts); yields the number of frames so far so a caller can
+    report progress or look at the prefix. Then the tracker's final choice of lifter is
+    written over the frames it changes (see :func:`revise_lifter`)."""
+    cuts = ShotCutDetector()
     for frame in reader:
+        new_shot = cuts.is_cut(frame.image)
+        if new_shot:
+            into.start_shot()
         people = estimator.detect(frame.image, int(round(frame.t * 1000)))
-        into.append(frame.t, tracker.update(people))
+        into.append(frame.t, tracker.update(people, new_shot=new_shot))
         yield into.n
+
+
+def revise_lifter(tracker: LifterTracker, into: SequenceBuilder) -> set[int]:
+    """Once every frame is read: the tracker's choice of lifter made on the whole clip,
+    written into ``into``. Returns the frames whose landmarks changed."""
+    changes = tracker.revise()
+    for index, person in changes.items():
+        into.set(index, person)
+    return set(changes)
 
 
 def extract_poses(clip: Path, model: str = "lite") -> tuple[PoseSequence, VideoInfo, str]:
@@ -121,6 +137,7 @@ def extract_poses(clip: Path, model: str = "lite") -> tuple[PoseSequence, VideoI
         builder = SequenceBuilder((reader.info.width, reader.info.height))
         for _ in track_poses(reader, estimator, tracker, builder):
             pass
+        revise_lifter(tracker, builder)
         return builder.sequence(), reader.info, tracker.describe()
 
 
@@ -223,6 +240,7 @@ def analyze(
                     if ex is not None:
                         _advance(annotator, ex, builder, info, model)
                     next_look = builder.n + max(int(LOOK_EVERY_S * info.fps), builder.n // 10)
+            moved_skeleton = revise_lifter(tracker, builder)
             seq = builder.sequence()
             decode_warnings = list(reader.warnings)
             model_name = estimator.model_name
@@ -243,7 +261,9 @@ def analyze(
             report.exercise_source = "recognised"
             report.exercise_confidence = rec.confidence
         if annotator is not None:
-            annotator.finish(snapshot(ex, analysis, report, len(seq)))
+            annotator.finish(
+                snapshot(ex, analysis, report, len(seq)), moved_skeleton=moved_skeleton
+            )
             annotator = None
             report.outputs["video"] = str(outputs.video)
     finally:

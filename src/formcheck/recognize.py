@@ -27,9 +27,9 @@ import numpy as np
 
 from formcheck.analysis import foot_lift, leg_length_m, near_side_sides
 from formcheck.pose.landmarks import Landmark as L
-from formcheck.reps.segment import RepSettings, RepWindow, segment_reps
+from formcheck.reps.segment import RepSettings, RepWindow, segment_shots
 from formcheck.signals import geometry as g
-from formcheck.signals.filters import fill_short_gaps, smooth_sequence
+from formcheck.signals.filters import smooth_sequence
 from formcheck.signals.measures import Body, leg_extension, standing_knee_flexion
 from formcheck.signals.measures import trunk_inclination as trunk_measure
 from formcheck.signals.view import ViewEstimate, estimate_view
@@ -43,6 +43,7 @@ HINGE_REPS = RepSettings(
     min_depth=25.0, min_amplitude=20.0, min_duration_s=0.5, count_lift_from_start=True
 )
 KICK_REPS = RepSettings(min_depth=145.0, min_amplitude=35.0, min_duration_s=0.6)
+REP_GAP_S = 1.5  # gaps bridged before counting (as analysis.REP_SIGNAL_MAX_GAP_S)
 
 UPRIGHT_DEG = 25.0
 # (centre, width) of each soft boundary: 0.5 at the centre, 0.12 / 0.88 one width away.
@@ -114,8 +115,9 @@ def features(
     t = seq.t
     body = Body(seq, near_side_sides(seq), view.facing, view.view)
     trunk = trunk_measure(body)
-    hinge_reps = segment_reps(t, fill_short_gaps(t, trunk, 1.5), HINGE_REPS)
-    kick_reps = segment_reps(t, fill_short_gaps(t, leg_extension(body), 1.5), KICK_REPS)
+    shots = seq.shots()
+    hinge_reps = segment_shots(t, trunk, HINGE_REPS, shots, REP_GAP_S)
+    kick_reps = segment_shots(t, leg_extension(body), KICK_REPS, shots, REP_GAP_S)
 
     w3 = seq.world_xyz
     leg = leg_length_m(seq)

@@ -50,6 +50,8 @@ class PoseSequence:
       z away from the camera), as MediaPipe's world landmarks
     - ``visibility`` (T, 33) in [0, 1]
     - ``frame_size`` (width, height) of the frames in pixels, for aspect-correct image angles
+    - ``shot_starts`` frames that begin a new shot of an edited clip (after a cut), ascending;
+      a signal is never smoothed, bridged or counted as one rep across them
     """
 
     t: np.ndarray
@@ -57,6 +59,7 @@ class PoseSequence:
     world_xyz: np.ndarray
     visibility: np.ndarray
     frame_size: tuple[int, int]
+    shot_starts: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         n = len(self.t)
@@ -70,6 +73,13 @@ class PoseSequence:
             actual = np.shape(getattr(self, name))
             if actual != shape:
                 raise ValueError(f"PoseSequence.{name} has shape {actual}, expected {shape}")
+        starts = tuple(int(i) for i in self.shot_starts)
+        if list(starts) != sorted(set(starts)) or any(not 0 < i < n for i in starts):
+            raise ValueError(
+                f"PoseSequence.shot_starts must be ascending frame indices in 1..{n - 1}, "
+                f"got {self.shot_starts}"
+            )
+        self.shot_starts = starts
 
     def __len__(self) -> int:
         return len(self.t)
@@ -84,6 +94,11 @@ class PoseSequence:
         """(T, 33, 2) image coordinates in pixels, so angles in the image plane are true."""
         w, h = self.frame_size
         return self.image_xy * np.array([w, h], dtype=float)
+
+    def shots(self) -> list[slice]:
+        """The frames of each shot, in order (one slice for an unedited clip)."""
+        bounds = [0, *self.shot_starts, len(self.t)]
+        return [slice(a, b) for a, b in zip(bounds, bounds[1:])]
 
     @classmethod
     def empty(cls, n: int, frame_size: tuple[int, int]) -> PoseSequence:

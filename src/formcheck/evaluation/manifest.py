@@ -39,6 +39,7 @@ class ClipLabel:
     lifter_reps: int | None = None  # the lifter's own count where it differs from ``reps``
     partial_reps: int = 0
     same_take_as: str | None = None
+    footage: tuple[str, ...] = ()  # what makes the footage messy: "cut", "caption", ...
 
     @property
     def supported_label(self) -> bool:
@@ -101,6 +102,7 @@ def parse_row(row: dict[str, Any], where: str) -> ClipLabel:
         lifter_reps=row.get("lifter_reps"),
         partial_reps=int(row.get("partial_reps", 0)),
         same_take_as=row.get("same_take_as"),
+        footage=tuple(row.get("footage", ())),
     )
 
 

@@ -14,11 +14,14 @@ import numpy as np
 from formcheck.types import PoseSequence
 
 DEFAULT_CACHE = Path.home() / ".cache/formcheck-eval"
+# Raised whenever pass 1 changes what it returns for the same clip (2: shots of edited clips
+# and the lifter chosen on the whole clip), so stale landmarks are never read back.
+POSES_VERSION = 2
 
 
 def cache_path(clip: Path, model: str, cache: Path) -> Path:
     key = hashlib.sha1(clip.read_bytes()).hexdigest()[:16]
-    return cache / f"{clip.stem}-{key}-{model}.npz"
+    return cache / f"{clip.stem}-{key}-{model}-v{POSES_VERSION}.npz"
 
 
 def cached_poses(clip: Path, model: str, cache: Path = DEFAULT_CACHE) -> PoseSequence:
@@ -32,6 +35,7 @@ def cached_poses(clip: Path, model: str, cache: Path = DEFAULT_CACHE) -> PoseSeq
             d["world_xyz"],
             d["visibility"],
             tuple(int(v) for v in d["frame_size"]),
+            tuple(int(v) for v in d["shot_starts"]),
         )
     from formcheck.pipeline import extract_poses  # imports MediaPipe: only when needed
 
@@ -45,6 +49,7 @@ def cached_poses(clip: Path, model: str, cache: Path = DEFAULT_CACHE) -> PoseSeq
         world_xyz=seq.world_xyz,
         visibility=seq.visibility,
         frame_size=np.array(seq.frame_size),
+        shot_starts=np.array(seq.shot_starts, dtype=int),
     )
     tmp.replace(path)  # atomic: a run stopped half-way leaves no broken cache file
     return seq

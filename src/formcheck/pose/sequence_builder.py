@@ -23,6 +23,7 @@ class SequenceBuilder:
         self._xy = np.full((capacity, NUM_LANDMARKS, 2), np.nan)
         self._xyz = np.full((capacity, NUM_LANDMARKS, 3), np.nan)
         self._vis = np.zeros((capacity, NUM_LANDMARKS))
+        self._shot_starts: list[int] = []
 
     def append(self, t: float, person) -> None:
         if self.n == len(self._t):
@@ -37,6 +38,19 @@ class SequenceBuilder:
             self._xyz[self.n] = person.world_xyz
             self._vis[self.n] = person.visibility
         self.n += 1
+
+    def set(self, index: int, person) -> None:
+        """Replace frame ``index``'s landmarks (None: no lifter in that frame)."""
+        if not 0 <= index < self.n:
+            raise IndexError(f"frame {index} is not in the {self.n} frames so far")
+        self._xy[index] = np.nan if person is None else person.image_xy
+        self._xyz[index] = np.nan if person is None else person.world_xyz
+        self._vis[index] = 0.0 if person is None else person.visibility
+
+    def start_shot(self) -> None:
+        """The next frame appended begins a new shot (the clip was cut there)."""
+        if self.n > 0 and (not self._shot_starts or self._shot_starts[-1] != self.n):
+            self._shot_starts.append(self.n)
 
     @property
     def times(self) -> np.ndarray:
@@ -60,4 +74,5 @@ class SequenceBuilder:
             world_xyz=self._xyz[start : self.n].copy(),
             visibility=self._vis[start : self.n].copy(),
             frame_size=self.frame_size,
+            shot_starts=tuple(i - start for i in self._shot_starts if start < i < self.n),
         )

@@ -1,19 +1,31 @@
 """Follow one person, the lifter, through a clip in which others may appear.
 
 MediaPipe returns the people in each frame in no stable order, so "the first pose" is not a
-track. The tracker picks the lifter once, then follows everyone's body box from frame to
-frame, so that a coach or a training partner stays "someone else" even while the lifter is
-lost. When nobody continues the lifter's track it reports no lifter for that frame rather than
-switching: a gap in the lifter's signal is harmless, a silent splice of two people is not.
+track. The tracker follows everyone's body box from frame to frame, so that a coach or a
+training partner stays "someone else" even while the lifter is lost. When nobody continues
+the lifter's track it reports no lifter for that frame rather than switching: a gap in the
+lifter's signal is harmless, a silent splice of two people is not.
+
+Frame by frame the lifter is the largest body when first seen (the one the camera was set up
+for): the live window and the drawing that starts during the pose pass need an answer now.
+Once the clip has been read, :meth:`LifterTracker.revise` looks at each person's whole track:
+where someone else hinged through a clearly larger range (a student swinging while the coach,
+nearer the camera, stands and watches), they are the lifter.
+
+After a cut (``update(..., new_shot=True)``) every box belongs to another picture, so all
+tracks end and the lifter is looked for afresh in the new shot.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from formcheck.pose.estimator import PersonLandmarks
+from formcheck.pose.landmarks import MIRRORED
+from formcheck.pose.landmarks import Landmark as L
+from formcheck.signals.geometry import inclination_from_vertical
 
 MIN_VISIBILITY = 0.5  # landmarks below this are guesses; they stretch the box off the body
 MIN_VISIBLE_POINTS = 4  # fewer visible points than this: use all 33 rather than a sliver
@@ -28,8 +40,19 @@ MAX_GATE = 0.6  # reached after 50 lost frames, and never far enough to take a n
 # The lifter's own track is never forgotten.
 FORGET_AFTER_FRAMES = 30
 MAX_SIZE_CHANGE = 2.0  # between sightings of one track
+# Mean landmark move between sightings, in body sizes, beyond which a detection is another
+# body even where the boxes overlap. On the real clips one body moved 0.013 between frames
+# (median), 0.10 (99th percentile), 0.22 (99.9th): the gate rarely drops the lifter, while
+# someone upright where a hinged body was (or the reverse) differs by more.
+BASE_POSE_CHANGE = 0.4
 # Two detections sharing this much of the smaller one's box are one body.
 DUPLICATE_SHARED = 0.5
+# Revising the choice: someone else is the lifter when their trunk swept through this many
+# degrees more than the first choice's did (hinging moves the trunk 40-90 deg; standing,
+# talking and walking 5-15) and they were followed for at least this fraction of the frames
+# the first choice was (a passer-by bending once is not the set).
+SWITCH_MARGIN_DEG = 25.0
+MIN_PRESENCE_VS_FIRST = 0.5
 
 
 @dataclass(frozen=True)
@@ -98,10 +121,12 @@ def drop_duplicates(people: list[PersonLandmarks]) -> list[PersonLandmarks]:
 @dataclass
 class _Track:
     box: Box  # where this person was last seen
+    image_xy: np.ndarray  # (33, 2) their landmarks then
     frames_lost: int = 0
 
-    def match_rank(self, box: Box) -> tuple[int, float, float] | None:
-        """How well ``box`` continues this track (smaller is better), or None if it cannot."""
+    def match_rank(self, box: Box, image_xy: np.ndarray) -> tuple[int, float, float] | None:
+        """How well a detection (its box and landmarks) continues this track (smaller is
+        better), or None if it cannot."""
         overlap = box.iou(self.box)
         distance = float(np.linalg.norm(box.center - self.box.center)) / self.box.size
         gate = min(BASE_GATE + GATE_GROWTH_PER_LOST_FRAME * self.frames_lost, MAX_GATE)
@@ -113,37 +138,97 @@ class _Track:
             return None
         # Tracks seen most recently choose first: someone followed up to the last frame keeps
         # their detection even when it has moved onto the spot where a lost track was last
-        # seen. Then the most overlap, then the nearest centre.
-        return (self.frames_lost, -overlap, distance)
+        # seen. Then the most alike skeleton: a coach standing behind a hinging student
+        # shares most of the student's box, but not the student's posture.
+        # In the smaller body's size, so that the comparison is the same either way round.
+        moved = skeleton_change(self.image_xy, image_xy) / min(box.size, self.box.size)
+        if moved > min(BASE_POSE_CHANGE + GATE_GROWTH_PER_LOST_FRAME * self.frames_lost, MAX_GATE):
+            return None  # another posture altogether: someone else standing in the same place
+        return (self.frames_lost, moved, distance)
+
+
+def skeleton_change(before: np.ndarray, after: np.ndarray) -> float:
+    """Mean distance between two sightings' landmarks (33, 2), left and right taken either
+    way round: the pose model now and then swaps the labels of a whole body."""
+    return min(
+        float(np.mean(np.linalg.norm(after[order] - before, axis=1)))
+        for order in (slice(None), list(MIRRORED))
+    )
+
+
+@dataclass
+class _Person:
+    """Everything seen of one track: which shot, and its landmarks frame by frame."""
+
+    shot: int
+    frames: list[int] = field(default_factory=list)
+    poses: list[PersonLandmarks] = field(default_factory=list)
+
+
+def trunk_sweep_deg(poses: list[PersonLandmarks]) -> float:
+    """How far a person's trunk swept (10th to 90th percentile of its inclination from
+    vertical, world landmarks so a hinge toward the camera counts too): the mark of a
+    person doing a hinge rather than watching one."""
+    if len(poses) < 3:
+        return 0.0
+    world = np.stack([p.world_xyz for p in poses])
+    shoulders = world[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER]].mean(axis=1)
+    hips = world[:, [L.LEFT_HIP, L.RIGHT_HIP]].mean(axis=1)
+    inclination = inclination_from_vertical(shoulders - hips)
+    if not np.isfinite(inclination).any():
+        return 0.0
+    low, high = np.nanpercentile(inclination, [10, 90])
+    return float(high - low)
 
 
 class LifterTracker:
-    """Feed it every frame's detections; it returns the lifter's, or None."""
+    """Feed it every frame's detections; it returns the lifter's, or None. After the last
+    frame, :meth:`revise` may name a better lifter from the whole clip."""
 
     def __init__(self) -> None:
         self._tracks: dict[int, _Track] = {}
+        self._people: dict[int, _Person] = {}  # every track ever, by id
         self._next_id = 0
         self._lifter_id: int | None = None
+        self._shot = 0
+        self._first_choice: dict[int, int] = {}  # shot -> track picked on first sight
+        self._final_choice: dict[int, list[int]] = {}  # shot -> its lifter's tracks
+        self._crowded_shots: set[int] = set()  # shots with two people in a frame
         self._first_box: Box | None = None
         self._frames = 0
         self._frames_with_lifter = 0
         self._frames_with_several = 0
         self._most_people = 0
 
-    def update(self, people: list[PersonLandmarks]) -> PersonLandmarks | None:
+    def update(
+        self, people: list[PersonLandmarks], *, new_shot: bool = False
+    ) -> PersonLandmarks | None:
+        if new_shot and self._frames > 0:
+            self._shot += 1
+            self._tracks.clear()  # boxes of the last shot say nothing about this one
+            self._lifter_id = None
+        frame = self._frames
         self._frames += 1
         self._most_people = max(self._most_people, len(people))
         if len(people) > 1:
             self._frames_with_several += 1
         people = drop_duplicates(people)
+        if len(people) > 1:
+            self._crowded_shots.add(self._shot)
         boxes = [body_box(person) for person in people]
-        track_of = self._associate(boxes)  # detection index -> track id
+        track_of = self._associate(boxes, [person.image_xy for person in people])
+        for index, track_id in track_of.items():
+            seen = self._people.setdefault(track_id, _Person(self._shot))
+            seen.frames.append(frame)
+            seen.poses.append(people[index])
 
         if self._lifter_id is None and people:
             # First sight: the largest body is the one the camera was set up for.
             largest = max(range(len(people)), key=lambda i: boxes[i].area)
             self._lifter_id = track_of[largest]
-            self._first_box = boxes[largest]
+            self._first_choice[self._shot] = self._lifter_id
+            if self._first_box is None:
+                self._first_box = boxes[largest]
 
         for index, track_id in track_of.items():
             if track_id == self._lifter_id:
@@ -151,12 +236,58 @@ class LifterTracker:
                 return people[index]
         return None
 
-    def _associate(self, boxes: list[Box]) -> dict[int, int]:
+    def revise(self) -> dict[int, PersonLandmarks | None]:
+        """Choose each shot's lifter from the whole clip; return the frames whose lifter
+        changes from what :meth:`update` said (frame index -> the lifter's landmarks there,
+        or None where the new lifter was not seen)."""
+        changes: dict[int, PersonLandmarks | None] = {}
+        for shot, first in self._first_choice.items():
+            if shot in self._crowded_shots:
+                chosen = [self._best_lifter(shot, first)]
+            else:
+                # Never two people at once: whoever is seen is the lifter, also after the
+                # track was lost (a fast pull, a pose fitted badly for a frame).
+                chosen = [track for track, seen in self._people.items() if seen.shot == shot]
+            self._final_choice[shot] = chosen
+            said = dict(zip(self._people[first].frames, self._people[first].poses))
+            now = {
+                frame: pose
+                for track in chosen
+                for frame, pose in zip(self._people[track].frames, self._people[track].poses)
+            }
+            changes.update(
+                {
+                    frame: now.get(frame)
+                    for frame in said | now
+                    if now.get(frame) is not said.get(frame)
+                }
+            )
+        self._frames_with_lifter = sum(
+            len(self._people[track].frames)
+            for tracks in self._final_choice.values()
+            for track in tracks
+        )
+        return changes
+
+    def _best_lifter(self, shot: int, first: int) -> int:
+        candidates = {
+            track: person for track, person in self._people.items() if person.shot == shot
+        }
+        followed = len(candidates[first].frames)
+        sweep = {
+            track: trunk_sweep_deg(person.poses)
+            for track, person in candidates.items()
+            if len(person.frames) >= MIN_PRESENCE_VS_FIRST * followed
+        }
+        best = max(sweep, key=sweep.get)
+        return best if sweep[best] >= sweep[first] + SWITCH_MARGIN_DEG else first
+
+    def _associate(self, boxes: list[Box], skeletons: list[np.ndarray]) -> dict[int, int]:
         """Continue tracks with this frame's boxes, one to one, best matches first."""
         pairs = []
         for track_id, track in self._tracks.items():
             for index, box in enumerate(boxes):
-                rank = track.match_rank(box)
+                rank = track.match_rank(box, skeletons[index])
                 if rank is not None:
                     pairs.append((rank, track_id, index))
         track_of: dict[int, int] = {}
@@ -172,12 +303,11 @@ class LifterTracker:
             if track.frames_lost > FORGET_AFTER_FRAMES and track_id != self._lifter_id:
                 del self._tracks[track_id]
         for index, box in enumerate(boxes):
-            if index in track_of:
-                self._tracks[track_of[index]] = _Track(box)
-            else:  # someone new, or someone lost beyond every gate: a new track, never a merge
+            if index not in track_of:
+                # Someone new, or someone lost beyond every gate: a new track, never a merge.
                 track_of[index] = self._next_id
-                self._tracks[self._next_id] = _Track(box)
                 self._next_id += 1
+            self._tracks[track_of[index]] = _Track(box, skeletons[index])
         return track_of
 
     def describe(self) -> str:
@@ -186,10 +316,21 @@ class LifterTracker:
             return f"no person was found in {self._frames} frames"
         where = f"at x≈{self._first_box.center[0]:.2f} of the width"
         followed = f"followed in {self._frames_with_lifter} of {self._frames} frames"
+        shots = f"; {self._shot + 1} shots (the clip was cut)" if self._shot else ""
         if self._most_people <= 1:
-            return f"the only person in frame (first seen {where}); {followed}"
+            return f"the only person in frame (first seen {where}); {followed}{shots}"
+        switched = any(
+            tracks[0] != self._first_choice[shot]
+            for shot, tracks in self._final_choice.items()
+            if shot in self._crowded_shots
+        )
+        chosen = (
+            "the person whose trunk moved through a hinge, not the one largest in frame when "
+            "first seen"
+            if switched
+            else f"the person who was largest in frame when first seen ({where})"
+        )
         return (
-            f"the person who was largest in frame when first seen ({where}); {followed}; "
-            f"up to {self._most_people} people at once, several in "
-            f"{self._frames_with_several} frames"
+            f"{chosen}; {followed}; up to {self._most_people} people at once, several in "
+            f"{self._frames_with_several} frames{shots}"
         )

@@ -14,7 +14,7 @@ drawn again from the final analysis, so the video always tells what the report s
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,9 +129,16 @@ class LaggedAnnotator:
             self._cond.notify()
         self._thread.join()
 
-    def finish(self, final: OverlaySnapshot, progress=lambda n: None) -> bool:
+    def finish(
+        self,
+        final: OverlaySnapshot,
+        progress=lambda n: None,
+        moved_skeleton: Collection[int] = (),
+    ) -> bool:
         """Draw the rest from the final snapshot and wait. Returns True when every frame drawn
-        early agrees with the final analysis; otherwise the video is drawn again."""
+        early agrees with the final analysis; otherwise the video is drawn again. Frames in
+        ``moved_skeleton`` were drawn with another person's skeleton (the lifter was chosen
+        again at the end of the clip)."""
         with self._cond:
             self._snap, self._final = final, True
             self._cond.notify()
@@ -141,7 +148,7 @@ class LaggedAnnotator:
         n = len(final.has_pose)
         agrees = all(
             key == state_key(final.state_at(min(i, n - 1))) for i, key in enumerate(self._keys)
-        )
+        ) and not any(i < len(self._keys) for i in moved_skeleton)
         progress(len(self._keys))
         if not agrees:
             render_all(self.clip, self.target, final, self.max_side)

@@ -9,10 +9,12 @@ not counted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.signal import find_peaks
+
+from formcheck.signals.filters import fill_short_gaps
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ class RepWindow:
             lo = int(np.searchsorted(t, t[self.end] - 0.3))
             return slice(max(lo, self.leave), self.lockout_end + 1)
         raise ValueError(f"unknown rep phase {phase!r}")
+
+    def shifted(self, offset: int) -> RepWindow:
+        """The same rep with every frame index moved by ``offset``."""
+        frames = ("start", "reach", "bottom", "leave", "end", "lockout_end")
+        return replace(self, **{name: getattr(self, name) + offset for name in frames})
 
     def phase_frames(self, phases: tuple[str, ...], t: np.ndarray) -> np.ndarray:
         """Sorted frame indices covered by any of the named phases."""
@@ -136,6 +143,24 @@ def segment_reps(t: np.ndarray, signal: np.ndarray, settings: RepSettings) -> li
         first = _lift_from_start(t, x, valid, settings, reps[0].start if reps else len(x) - 1)
         if first is not None:
             reps.insert(0, first)
+    return reps
+
+
+def segment_shots(
+    t: np.ndarray,
+    signal: np.ndarray,
+    settings: RepSettings,
+    shots: list[slice],
+    max_gap_s: float,
+) -> list[RepWindow]:
+    """Reps of an edited clip: each shot segmented on its own, after bridging its gaps up to
+    ``max_gap_s``, so no rep spans a cut. A shot that opens at the bottom of a deadlift
+    holds a lift, as a clip that does. Frame indices are the whole clip's."""
+    reps: list[RepWindow] = []
+    for shot in shots:
+        t_shot = t[shot]
+        bridged = fill_short_gaps(t_shot, signal[shot], max_gap_s)
+        reps.extend(w.shifted(shot.start) for w in segment_reps(t_shot, bridged, settings))
     return reps
 
 

@@ -10,6 +10,8 @@ NaN, because inventing a second of motion would invent faults.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy.ndimage import median_filter
 from scipy.signal import butter, sosfiltfilt
@@ -96,16 +98,33 @@ def smooth_sequence(
     max_gap_s: float = 0.3,
     median_s: float = 0.2,
 ) -> PoseSequence:
-    """The offline smoothing stage: bridge short gaps, remove glitches, zero-phase low-pass."""
+    """The offline smoothing stage: bridge short gaps, remove glitches, zero-phase low-pass.
+    Each shot of an edited clip is smoothed on its own: across a cut the body jumps."""
 
-    def smooth(values: np.ndarray) -> np.ndarray:
-        filled = fill_short_gaps(seq.t, values, max_gap_s)
-        return zero_phase_lowpass(seq.t, running_median(seq.t, filled, median_s), cutoff_hz)
+    def clean(t: np.ndarray, x: np.ndarray) -> np.ndarray:
+        filled = fill_short_gaps(t, x, max_gap_s)
+        return zero_phase_lowpass(t, running_median(t, filled, median_s), cutoff_hz)
+
+    def bridge(t: np.ndarray, x: np.ndarray) -> np.ndarray:
+        return fill_short_gaps(t, x, max_gap_s)
 
     return PoseSequence(
         t=seq.t,
-        image_xy=smooth(seq.image_xy),
-        world_xyz=smooth(seq.world_xyz),
-        visibility=fill_short_gaps(seq.t, seq.visibility, max_gap_s),
+        image_xy=by_shot(seq, seq.image_xy, clean),
+        world_xyz=by_shot(seq, seq.world_xyz, clean),
+        visibility=by_shot(seq, seq.visibility, bridge),
         frame_size=seq.frame_size,
+        shot_starts=seq.shot_starts,
     )
+
+
+def by_shot(
+    seq: PoseSequence,
+    values: np.ndarray,
+    stage: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """``stage(t, values)`` applied to each shot of ``seq`` separately, joined again."""
+    shots = seq.shots()
+    if len(shots) == 1:
+        return stage(seq.t, values)
+    return np.concatenate([stage(seq.t[shot], values[shot]) for shot in shots])
