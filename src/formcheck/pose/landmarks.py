@@ -71,16 +71,3 @@ SKELETON_EDGES: tuple[tuple[Landmark, Landmark], ...] = (
 def side_landmark(name: str, side: str) -> Landmark:
     """``side_landmark("knee", "left")`` -> ``Landmark.LEFT_KNEE``."""
     return Landmark[f"{side}_{name}".upper()]
-
-
-def _mirror(landmark: Landmark) -> Landmark:
-    name = landmark.name
-    for this, other in (("LEFT_", "RIGHT_"), ("RIGHT_", "LEFT_")):
-        if name.startswith(this):
-            return Landmark[other + name[len(this) :]]
-    return landmark
-
-
-# Index order that swaps every left landmark with its right one: the same body, labelled as
-# the pose model labels it when it takes the person to face the other way.
-MIRRORED = tuple(int(_mirror(landmark)) for landmark in Landmark)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.pose.estimator import PersonLandmarks
-from formcheck.pose.landmarks import MIRRORED
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.signals.geometry import inclination_from_vertical
 
@@ -40,11 +39,6 @@ MAX_GATE = 0.6  # reached after 50 lost frames, and never far enough to take a n
 # The lifter's own track is never forgotten.
 FORGET_AFTER_FRAMES = 30
 MAX_SIZE_CHANGE = 2.0  # between sightings of one track
-# Mean landmark move between sightings, in body sizes, beyond which a detection is another
-# body even where the boxes overlap. On the real clips one body moved 0.013 between frames
-# (median), 0.10 (99th percentile), 0.22 (99.9th): the gate rarely drops the lifter, while
-# someone upright where a hinged body was (or the reverse) differs by more.
-BASE_POSE_CHANGE = 0.4
 # Two detections sharing this much of the smaller one's box are one body.
 DUPLICATE_SHARED = 0.5
 # Revising the choice: someone else is the lifter when their trunk swept through this many
@@ -53,6 +47,7 @@ DUPLICATE_SHARED = 0.5
 # the first choice was (a passer-by bending once is not the set).
 SWITCH_MARGIN_DEG = 25.0
 MIN_PRESENCE_VS_FIRST = 0.5
+MIN_PRESENCE = 0.25  # and for at least this fraction of the shot
 
 
 @dataclass(frozen=True)
@@ -121,12 +116,10 @@ def drop_duplicates(people: list[PersonLandmarks]) -> list[PersonLandmarks]:
 @dataclass
 class _Track:
     box: Box  # where this person was last seen
-    image_xy: np.ndarray  # (33, 2) their landmarks then
     frames_lost: int = 0
 
-    def match_rank(self, box: Box, image_xy: np.ndarray) -> tuple[int, float, float] | None:
-        """How well a detection (its box and landmarks) continues this track (smaller is
-        better), or None if it cannot."""
+    def match_rank(self, box: Box) -> tuple[int, float, float] | None:
+        """How well ``box`` continues this track (smaller is better), or None if it cannot."""
         overlap = box.iou(self.box)
         distance = float(np.linalg.norm(box.center - self.box.center)) / self.box.size
         gate = min(BASE_GATE + GATE_GROWTH_PER_LOST_FRAME * self.frames_lost, MAX_GATE)
@@ -138,22 +131,8 @@ class _Track:
             return None
         # Tracks seen most recently choose first: someone followed up to the last frame keeps
         # their detection even when it has moved onto the spot where a lost track was last
-        # seen. Then the most alike skeleton: a coach standing behind a hinging student
-        # shares most of the student's box, but not the student's posture.
-        # In the smaller body's size, so that the comparison is the same either way round.
-        moved = skeleton_change(self.image_xy, image_xy) / min(box.size, self.box.size)
-        if moved > min(BASE_POSE_CHANGE + GATE_GROWTH_PER_LOST_FRAME * self.frames_lost, MAX_GATE):
-            return None  # another posture altogether: someone else standing in the same place
-        return (self.frames_lost, moved, distance)
-
-
-def skeleton_change(before: np.ndarray, after: np.ndarray) -> float:
-    """Mean distance between two sightings' landmarks (33, 2), left and right taken either
-    way round: the pose model now and then swaps the labels of a whole body."""
-    return min(
-        float(np.mean(np.linalg.norm(after[order] - before, axis=1)))
-        for order in (slice(None), list(MIRRORED))
-    )
+        # seen. Then the most overlap, then the nearest centre.
+        return (self.frames_lost, -overlap, distance)
 
 
 @dataclass
@@ -194,6 +173,7 @@ class LifterTracker:
         self._first_choice: dict[int, int] = {}  # shot -> track picked on first sight
         self._final_choice: dict[int, list[int]] = {}  # shot -> its lifter's tracks
         self._crowded_shots: set[int] = set()  # shots with two people in a frame
+        self._shot_frames: dict[int, int] = {}  # shot -> its number of frames
         self._first_box: Box | None = None
         self._frames = 0
         self._frames_with_lifter = 0
@@ -209,6 +189,7 @@ class LifterTracker:
             self._lifter_id = None
         frame = self._frames
         self._frames += 1
+        self._shot_frames[self._shot] = self._shot_frames.get(self._shot, 0) + 1
         self._most_people = max(self._most_people, len(people))
         if len(people) > 1:
             self._frames_with_several += 1
@@ -216,7 +197,7 @@ class LifterTracker:
         if len(people) > 1:
             self._crowded_shots.add(self._shot)
         boxes = [body_box(person) for person in people]
-        track_of = self._associate(boxes, [person.image_xy for person in people])
+        track_of = self._associate(boxes)  # detection index -> track id
         for index, track_id in track_of.items():
             seen = self._people.setdefault(track_id, _Person(self._shot))
             seen.frames.append(frame)
@@ -274,20 +255,23 @@ class LifterTracker:
             track: person for track, person in self._people.items() if person.shot == shot
         }
         followed = len(candidates[first].frames)
+        shot_frames = self._shot_frames[shot]
         sweep = {
             track: trunk_sweep_deg(person.poses)
             for track, person in candidates.items()
-            if len(person.frames) >= MIN_PRESENCE_VS_FIRST * followed
+            if len(person.frames)
+            >= max(MIN_PRESENCE_VS_FIRST * followed, MIN_PRESENCE * shot_frames)
         }
+        sweep.setdefault(first, trunk_sweep_deg(candidates[first].poses))
         best = max(sweep, key=sweep.get)
         return best if sweep[best] >= sweep[first] + SWITCH_MARGIN_DEG else first
 
-    def _associate(self, boxes: list[Box], skeletons: list[np.ndarray]) -> dict[int, int]:
+    def _associate(self, boxes: list[Box]) -> dict[int, int]:
         """Continue tracks with this frame's boxes, one to one, best matches first."""
         pairs = []
         for track_id, track in self._tracks.items():
             for index, box in enumerate(boxes):
-                rank = track.match_rank(box, skeletons[index])
+                rank = track.match_rank(box)
                 if rank is not None:
                     pairs.append((rank, track_id, index))
         track_of: dict[int, int] = {}
@@ -307,7 +291,7 @@ class LifterTracker:
                 # Someone new, or someone lost beyond every gate: a new track, never a merge.
                 track_of[index] = self._next_id
                 self._next_id += 1
-            self._tracks[track_of[index]] = _Track(box, skeletons[index])
+            self._tracks[track_of[index]] = _Track(box)
         return track_of
 
     def describe(self) -> str:
