@@ -326,10 +326,12 @@ def test_harness_on_short_real_clips(tmp_path_factory):
     assert all(r.status == "evaluated" for r in results), [r.reason for r in results]
     summary = summarize(results, "subset", "lite", "manifest")
     # Deadlifts count the first pull from the floor as a rep (the lifter's own count), so
-    # the comparison is with the lifter's count. Measured 6 of 8 exact on 2026-11-21 (two
-    # clips one rep over, e.g. the spliced good_bad): a floor, so that a change that loses
-    # real-clip reps is looked at.
-    assert summary["rep_counts_lifter"]["exact"] >= 6, summary["rep_counts_lifter"]
+    # the comparison is with the lifter's count. Measured 5 of 8 exact on 2026-11-21, after
+    # the cut handling (docs/evaluation.md): jeff-j-chen deadlift and heellift one rep over
+    # as before; good007, refused as showing no person until then (and so "right" with 0),
+    # is now analysed and its pull, seen from half-way up, counts as a lift. A floor, so that
+    # a change that loses real-clip reps is looked at.
+    assert summary["rep_counts_lifter"]["exact"] >= 5, summary["rep_counts_lifter"]
     assert {"kb_deadlift", "kb_single_leg_deadlift", "kb_swing"} <= set(summary["faults"])
 
 
