@@ -42,9 +42,10 @@ MAX_SIZE_CHANGE = 2.0  # between sightings of one track
 # Two detections sharing this much of the smaller one's box are one body.
 DUPLICATE_SHARED = 0.5
 # Revising the choice: someone else is the lifter when their trunk swept through this many
-# degrees more than the first choice's did (hinging moves the trunk 40-90 deg; standing,
-# talking and walking 5-15) and they were followed for at least this fraction of the frames
-# the first choice was (a passer-by bending once is not the set).
+# degrees more than the first choice's did (in the StrongFirst swings the coach standing by
+# stayed within 2-20 deg of upright, the swinging student went to 60-110) and they were
+# followed for at least this fraction of the frames the first choice was (a passer-by
+# bending once is not the set).
 SWITCH_MARGIN_DEG = 25.0
 MIN_PRESENCE_VS_FIRST = 0.5
 MIN_PRESENCE = 0.25  # and for at least this fraction of the shot
