@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import av
-import numpy as np
 import pytest
 
 import formcheck
@@ -170,15 +169,15 @@ REAL_REEL = REAL_SLDL.parent / "BichraiX__AI-Deadlift-Analysis__good011.mp4"
 
 
 def spliced_after_another_shot(clip: Path, target: Path, intro_frames: int = 3) -> Path:
-    """``clip`` with a few frames of "another take" before it: its first frame with the
-    picture shifted a third of the way across (another framing of the scene and the
-    lifter), as reels open with the last frames of the previous shot."""
+    """``clip`` with a few frames of "another take" before it, as reels open with the last
+    frames of the previous shot: its first frame in inverted colours (the rendered clips
+    share one plain backdrop, so a reframing of it would not read as another picture)."""
     with VideoReader(clip) as reader:
         info = reader.info
         with VideoWriter(target, width=info.width, height=info.height, fps=info.fps) as writer:
             for frame in reader:
                 if frame.index == 0:
-                    other = np.roll(frame.image, info.width // 3, axis=1)
+                    other = 255 - frame.image
                     for k in range(intro_frames):
                         writer.write(other, k / info.fps)
                 writer.write(frame.image, (frame.index + intro_frames) / info.fps)

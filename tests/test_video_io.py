@@ -424,6 +424,22 @@ def test_atomic_path_failure_keeps_the_old_file_and_removes_the_temp(tmp_path: P
     assert os.listdir(tmp_path) == ["reps.csv"]
 
 
+def test_a_stop_signal_while_the_temp_file_is_made_leaves_no_file(tmp_path, monkeypatch):
+    # A batch stopped with `kill` while writing its summary left a hidden .tmp file: the
+    # signal (raised as an exception) arrived after the temporary file was created.
+    real_close = os.close
+
+    def interrupted_close(fd: int) -> None:
+        real_close(fd)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "close", interrupted_close)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_text(tmp_path / "summary.json", "{}")
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == []
+
+
 def test_atomic_write_into_a_file_instead_of_a_folder_is_an_output_error(tmp_path: Path) -> None:
     blocker = tmp_path / "out"
     blocker.write_text("")

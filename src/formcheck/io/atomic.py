@@ -34,7 +34,11 @@ def create_temp_beside(path: str | os.PathLike[str]) -> Path:
                 fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             except FileExistsError:
                 continue
-            os.close(fd)
+            try:
+                os.close(fd)
+            except BaseException:  # even Ctrl-C or a stop signal right here: leave no file
+                discard_temp(temp)
+                raise
             return temp
         raise FileExistsError(f"no free temporary name in {folder}")
     except OSError as error:
@@ -66,11 +70,15 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     >>> with atomic_path("out/report.csv") as temp:
     ...     temp.write_text("a,b\\n")
     """
-    temp = create_temp_beside(path)
+    temp: Path | None = None
     try:
+        # Created inside the ``try``: a stop signal arriving between creating the temporary
+        # file and writing it must still delete it (a batch stopped by `kill` left one).
+        temp = create_temp_beside(path)
         yield temp
     except BaseException:
-        discard_temp(temp)
+        if temp is not None:
+            discard_temp(temp)
         raise
     commit_temp(temp, path)
 
