@@ -11,16 +11,14 @@ a flagged frame without the tag is a frame to look at (tools: extract it and vie
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from evidence_sets import add_set_arguments, load_sets
+
 from formcheck.errors import FormcheckError
-from formcheck.evaluation.evidence import labelled_sets
 from formcheck.io.shot_cuts import changed_fraction, is_cut_between, layout_correlation, thumbnail
 from formcheck.io.video_reader import VideoReader
 from formcheck.pipeline import MAX_SIDE
-
-PROJECT = Path(__file__).resolve().parents[1]
 
 
 def clip_changes(path: Path) -> list[tuple[int, float, float, float, bool]]:
@@ -46,16 +44,11 @@ def clip_changes(path: Path) -> list[tuple[int, float, float, float, bool]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rendered", default=str(PROJECT / "sample_videos"))
-    parser.add_argument("--real", default=str(PROJECT / "eval" / "real_manifest.json"))
+    add_set_arguments(parser)
     args = parser.parse_args(argv)
-    try:
-        sets, notes = labelled_sets({"rendered": Path(args.rendered), "real": Path(args.real)})
-    except FormcheckError as exc:
-        print(exc, file=sys.stderr)
+    sets = load_sets(args)
+    if sets is None:
         return 2
-    for note in notes:
-        print(note, file=sys.stderr)
 
     def fmt(row) -> str:
         return f"{row[1]:.1f}s ({row[2]:.2f}, r={row[3]:.2f})"

@@ -21,18 +21,15 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
+from evidence_sets import add_set_arguments, load_sets
 
-from formcheck.errors import FormcheckError
 from formcheck.evaluation.evidence import (
     Level,
     candidate_thresholds,
     counts_at,
-    labelled_sets,
     manifest_levels,
 )
 from formcheck.evaluation.poses import DEFAULT_CACHE
-
-PROJECT = Path(__file__).resolve().parents[1]
 
 
 def _fmt(values: list[float]) -> str:
@@ -107,8 +104,7 @@ def report(levels: list[Level]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rendered", default=str(PROJECT / "sample_videos"))
-    parser.add_argument("--real", default=str(PROJECT / "eval" / "real_manifest.json"))
+    add_set_arguments(parser)
     parser.add_argument("--exercise", help="only this exercise")
     parser.add_argument("--rule", help="only this rule id")
     parser.add_argument("--model", default="lite")
@@ -116,13 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write every level here")
     args = parser.parse_args(argv)
 
-    try:
-        sets, notes = labelled_sets({"rendered": Path(args.rendered), "real": Path(args.real)})
-    except FormcheckError as exc:
-        print(exc, file=sys.stderr)
+    sets = load_sets(args)
+    if sets is None:
         return 2
-    for note in notes:
-        print(note, file=sys.stderr)
     levels: list[Level] = []
     for source, manifest in sets:
         if args.exercise:

@@ -12,31 +12,25 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from formcheck.errors import FormcheckError
-from formcheck.evaluation.evidence import judged_poses, labelled_sets
+from evidence_sets import add_set_arguments, load_sets
+
+from formcheck.evaluation.evidence import judged_poses
 from formcheck.evaluation.poses import DEFAULT_CACHE
 from formcheck.signals.filters import smooth_sequence
 from formcheck.signals.geometry import robust_median
 from formcheck.signals.view import body_width_ratio, estimate_view
 
-PROJECT = Path(__file__).resolve().parents[1]
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rendered", default=str(PROJECT / "sample_videos"))
-    parser.add_argument("--real", default=str(PROJECT / "eval" / "real_manifest.json"))
+    add_set_arguments(parser)
     parser.add_argument("--model", default="lite")
     parser.add_argument("--cache", default=str(DEFAULT_CACHE))
     args = parser.parse_args(argv)
 
-    try:
-        sets, notes = labelled_sets({"rendered": Path(args.rendered), "real": Path(args.real)})
-    except FormcheckError as exc:
-        print(exc, file=sys.stderr)
+    sets = load_sets(args)
+    if sets is None:
         return 2
-    for note in notes:
-        print(note, file=sys.stderr)
     for source, manifest in sets:
         rows = []
         for clip in manifest.clips:

@@ -1,0 +1,33 @@
+"""The labelled sets the evidence tools read (rendered sample clips, real-clip manifest): their
+command-line options and their loading, with the user told which set was left out and why.
+Imported by tools/*_evidence.py (run as scripts, so this folder is on the import path)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from formcheck.errors import FormcheckError
+from formcheck.evaluation.evidence import labelled_sets
+from formcheck.evaluation.manifest import Manifest
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def add_set_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rendered", default=str(PROJECT / "sample_videos"))
+    parser.add_argument("--real", default=str(PROJECT / "eval" / "real_manifest.json"))
+
+
+def load_sets(args: argparse.Namespace) -> list[tuple[str, Manifest]] | None:
+    """(name, manifest) of each set whose clips are present, or None (the error printed)
+    when a manifest does not load."""
+    try:
+        sets, notes = labelled_sets({"rendered": Path(args.rendered), "real": Path(args.real)})
+    except FormcheckError as exc:
+        print(exc, file=sys.stderr)
+        return None
+    for note in notes:
+        print(note, file=sys.stderr)
+    return sets
