@@ -109,8 +109,8 @@ def track_poses(
 ) -> Iterator[int]:
     """Pass 1: the lifter's landmarks, frame by frame, appended to ``into`` (shots of an
     edited clip marked at their cuts); yields the number of frames so far so a caller can
-    report progress or look at the prefix. Then the tracker's final choice of lifter is
-    written over the frames it changes (see :func:`revise_lifter`)."""
+    report progress or look at the prefix. The lifter is the tracker's choice frame by frame;
+    call :func:`revise_lifter` after the last frame for its choice on the whole clip."""
     cuts = ShotCutDetector()
     for frame in reader:
         new_shot = cuts.is_cut(frame.image)

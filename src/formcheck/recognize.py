@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.analysis import foot_lift, leg_length_m, near_side_sides
+from formcheck.analysis import REP_SIGNAL_MAX_GAP_S, foot_lift, leg_length_m, near_side_sides
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.reps.segment import RepSettings, RepWindow, segment_shots
 from formcheck.signals import geometry as g
@@ -43,7 +43,6 @@ HINGE_REPS = RepSettings(
     min_depth=25.0, min_amplitude=20.0, min_duration_s=0.5, count_lift_from_start=True
 )
 KICK_REPS = RepSettings(min_depth=145.0, min_amplitude=35.0, min_duration_s=0.6)
-REP_GAP_S = 1.5  # gaps bridged before counting (as analysis.REP_SIGNAL_MAX_GAP_S)
 
 UPRIGHT_DEG = 25.0
 # (centre, width) of each soft boundary: 0.5 at the centre, 0.12 / 0.88 one width away.
@@ -116,8 +115,8 @@ def features(
     body = Body(seq, near_side_sides(seq), view.facing, view.view)
     trunk = trunk_measure(body)
     shots = seq.shots()
-    hinge_reps = segment_shots(t, trunk, HINGE_REPS, shots, REP_GAP_S)
-    kick_reps = segment_shots(t, leg_extension(body), KICK_REPS, shots, REP_GAP_S)
+    hinge_reps = segment_shots(t, trunk, HINGE_REPS, shots, REP_SIGNAL_MAX_GAP_S)
+    kick_reps = segment_shots(t, leg_extension(body), KICK_REPS, shots, REP_SIGNAL_MAX_GAP_S)
 
     w3 = seq.world_xyz
     leg = leg_length_m(seq)
