@@ -55,6 +55,19 @@ def test_too_quick_dips_are_rejected_by_minimum_duration():
     assert segment_reps(t, x, RepSettings(min_duration_s=0.8)) == []
 
 
+def test_a_noisy_lead_in_does_not_pull_the_start_back_into_it():
+    """The top is where the signal rests, not its single lowest frame: a 3 s lead-in that
+    wanders a few degrees (and dips once, 8 deg, at 1 s) does not start the rep at the dip."""
+    t = np.arange(0, 8, 1 / FPS)
+    x = 92 + 2.5 * np.sin(2 * np.pi * 0.7 * t) - 8 * np.exp(-(((t - 1.0) / 0.15) ** 2))
+    rise = np.clip((t - 3.0) / 0.8, 0, 1) - np.clip((t - 4.3) / 0.8, 0, 1)  # up 3.0-3.8 s
+    x += 70 * (0.5 - 0.5 * np.cos(np.pi * rise))
+    (rep,) = segment_reps(t, x, RepSettings(min_depth=140, min_amplitude=35))
+    # Within the lead-in's last wobble (the old lowest-frame top gave 1.1 s, the dip).
+    assert 2.6 <= t[rep.start] <= 3.3
+    assert 4.9 <= t[rep.end] <= 5.5
+
+
 # --- edited clips: shots ----------------------------------------------------------------------
 
 

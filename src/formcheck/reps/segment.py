@@ -75,6 +75,22 @@ class RepWindow:
         return np.unique(np.concatenate([index[self.frames(p, t)] for p in phases]))
 
 
+# The top is the typical level of the frames resting near the lowest one, not that single
+# frame: on a noisy signal (a kickback's 3D leg angle seen from the front) the lowest frame
+# of a long lead-in sits several degrees under the resting level, and a rep measured from it
+# would start seconds early, at the last frame noise took that low.
+REST_BAND = 0.1  # frames within this fraction of the range above the lowest are at rest
+
+
+def _rest_level(x: np.ndarray, depth: float) -> float:
+    """The resting (top) level of a stretch ``x`` beside a peak of ``depth``."""
+    lowest = float(np.nanmin(x)) if np.isfinite(x).any() else float("inf")
+    if not np.isfinite(lowest):
+        return lowest
+    resting = x[x <= lowest + REST_BAND * (depth - lowest)]
+    return float(np.median(resting))
+
+
 def _last_at_or_below(x: np.ndarray, level: float, before: int, floor: int) -> int | None:
     idx = np.flatnonzero(x[floor : before + 1] <= level)
     return floor + int(idx[-1]) if idx.size else None
@@ -103,27 +119,42 @@ def segment_reps(t: np.ndarray, signal: np.ndarray, settings: RepSettings) -> li
     floor = 0
     for k, peak in enumerate(peaks):
         next_peak = peaks[k + 1] if k + 1 < len(peaks) else len(x) - 1
-        top_before = np.nanmin(np.where(valid[floor : peak + 1], x[floor : peak + 1], np.inf))
-        top_after = np.nanmin(
+        depth = x[peak]
+        # Whether this is a rep (amplitude, duration) is judged from the lowest frames on
+        # either side, as the hysteresis was tuned; when it started and ended, from the
+        # resting level, so noise in a long lead-in does not move the start back into it.
+        lowest_before = np.nanmin(
+            np.where(valid[floor : peak + 1], x[floor : peak + 1], np.inf)
+        )
+        lowest_after = np.nanmin(
             np.where(valid[peak : next_peak + 1], x[peak : next_peak + 1], np.inf)
         )
-        depth = x[peak]
-        amp_before, amp_after = depth - top_before, depth - top_after
+        amp_before, amp_after = depth - lowest_before, depth - lowest_after
         if min(amp_before, amp_after) < settings.min_amplitude:
             continue  # never came back up (clip ends mid-rep) or a wobble, not a rep
-        start = _last_at_or_below(
-            filled, top_before + settings.edge_fraction * amp_before, peak, floor
+        gate_start = _last_at_or_below(
+            filled, lowest_before + settings.edge_fraction * amp_before, peak, floor
         )
-        end = _first_at_or_below(
-            filled, top_after + settings.edge_fraction * amp_after, peak, next_peak
+        gate_end = _first_at_or_below(
+            filled, lowest_after + settings.edge_fraction * amp_after, peak, next_peak
         )
-        if start is None or end is None:
+        if gate_start is None or gate_end is None:
             continue
-        zone = depth - (1 - settings.reach_fraction) * min(amp_before, amp_after)
-        in_zone = np.flatnonzero(filled[start : end + 1] >= zone) + start
-        duration = t[end] - t[start]
+        duration = t[gate_end] - t[gate_start]
         if not (settings.min_duration_s <= duration <= settings.max_duration_s):
             continue
+        top_before = _rest_level(x[floor : peak + 1], depth)
+        top_after = _rest_level(x[peak : next_peak + 1], depth)
+        # Never None: the gate frames already lie at or below these (higher) levels.
+        start = _last_at_or_below(
+            filled, top_before + settings.edge_fraction * (depth - top_before), peak, gate_start
+        )
+        end = _first_at_or_below(
+            filled, top_after + settings.edge_fraction * (depth - top_after), peak, gate_end
+        )
+        assert start is not None and end is not None
+        zone = depth - (1 - settings.reach_fraction) * min(amp_before, amp_after)
+        in_zone = np.flatnonzero(filled[start : end + 1] >= zone) + start
         lockout_limit = t[end] + settings.lockout_s
         lockout_end = min(int(np.searchsorted(t, lockout_limit, side="right")) - 1, next_peak)
         reps.append(
