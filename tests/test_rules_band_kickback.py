@@ -17,7 +17,6 @@ from builders.judging import (
     clean_cases,
     fault_cases,
     fired,
-    known,
 )
 from formcheck.analysis import analyze_sequence
 from formcheck.exercises.registry import available, get_exercise

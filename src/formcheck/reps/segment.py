@@ -123,9 +123,7 @@ def segment_reps(t: np.ndarray, signal: np.ndarray, settings: RepSettings) -> li
         # Whether this is a rep (amplitude, duration) is judged from the lowest frames on
         # either side, as the hysteresis was tuned; when it started and ended, from the
         # resting level, so noise in a long lead-in does not move the start back into it.
-        lowest_before = np.nanmin(
-            np.where(valid[floor : peak + 1], x[floor : peak + 1], np.inf)
-        )
+        lowest_before = np.nanmin(np.where(valid[floor : peak + 1], x[floor : peak + 1], np.inf))
         lowest_after = np.nanmin(
             np.where(valid[peak : next_peak + 1], x[peak : next_peak + 1], np.inf)
         )
