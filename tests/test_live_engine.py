@@ -146,6 +146,17 @@ def test_a_hinge_on_both_feet_is_set_up_not_a_rep():
     assert analyzer.rep_count == 2
 
 
+def test_parking_the_swing_bell_is_set_up_not_a_rep():
+    seq, _ = kb_swing_sequence(reps=3, park=True)
+    analyzer, events = play(seq, "kb_swing")
+    analyzer.finish()
+    assert analyzer.rep_count == 3
+    assert [e.text for _, e in events if e.kind == "not_counted"] == [
+        "never brought the bell above the hips (hiking or parking it): getting into position,"
+        " not counted"
+    ]
+
+
 def test_reset_starts_a_new_set_and_keeps_the_session():
     seq, truth = sldl_sequence(reps=3)
     first_done = int(truth[0].end_s * 30) + 20

@@ -4,6 +4,8 @@ extended. Sequences come from the kinematic builder in tests/builders (kb_swing.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -105,3 +107,18 @@ def test_a_slower_hip_snap_reads_slower_and_a_lifted_bell_higher():
         ratio = a.metrics["hip_snap_deg_per_s"] / b.metrics["hip_snap_deg_per_s"]
         assert 1.5 < ratio < 2.5  # twice as long to cover the same angle
     assert up[1].metrics["bell_height"] > f[1].metrics["bell_height"] + 0.1
+
+
+@pytest.mark.parametrize("view", ALL_VIEWS)
+def test_parking_the_bell_is_not_a_swing(view):
+    """After the last swing the bell goes back, is set down ahead of the feet and the lifter
+    stands up empty-handed: a down-and-up cycle of the trunk, but the hands never pass the
+    hips, so it is set-up (said in a warning), not a fourth swing."""
+    seq, truth = kb_swing_sequence(reps=3, park=True, view=view)
+    analysis = analyze_sequence(seq, EXERCISE)
+    assert len(analysis.reps) == 3
+    assert [abs(r.bottom_s - t.bottom_s) < 0.3 for r, t in zip(analysis.reps, truth)] == [True] * 3
+    assert any("never brought the bell above the hips" in w for w in analysis.warnings)
+    # Without the set-up test the park is a fourth cycle: the test is what drops it.
+    every_cycle = dataclasses.replace(EXERCISE, min_bell_height=None)
+    assert len(analyze_sequence(seq, every_cycle).reps) == 4

@@ -313,13 +313,13 @@ def analyze_smoothed(
             t, signal, exercise.rep_settings, smoothed.shots(), REP_SIGNAL_MAX_GAP_S
         )
     legs = [_standing_leg(smoothed, w, t) for w in windows] if exercise.single_leg else []
-
-    # From behind, MediaPipe does not lift the free foot that reaches back into depth (on
-    # rendered clips it stayed within 0.05 leg lengths of the floor), so there the check
-    # would throw away every rep; it is skipped and set-up hinges may count. Windows given by
-    # the caller (the live counter) were already checked with ``is_setup_hinge``.
-    if found_here and exercise.single_leg and windows and view.view != "back":
-        windows, legs = _drop_two_footed(smoothed, windows, legs, exercise, t, warnings)
+    # Windows given by the caller (the live counter) were already checked with
+    # ``setup_reason``.
+    if found_here and windows:
+        windows, legs = _drop_setup_cycles(
+            smoothed, windows, legs or [None] * len(windows), exercise, view.view, warnings
+        )
+        legs = legs if exercise.single_leg else []
 
     if exercise.single_leg:
         fallback = next((leg for leg in legs if leg), "left")
@@ -423,32 +423,52 @@ def analyze_smoothed(
     )
 
 
-def is_setup_hinge(
-    seq: PoseSequence, w: RepWindow, exercise: Exercise, leg_m: float | None = None
-) -> bool:
-    """A single-leg exercise's "rep" that kept both feet down (e.g. picking the bell up):
-    getting into position, not a rep."""
-    leg_m = leg_length_m(seq) if leg_m is None else leg_m
-    lift = foot_lift(seq, w.frames("bottom", seq.t), leg_m)
-    return bool(np.isfinite(lift) and lift < exercise.min_free_foot_height)
+def setup_reason(
+    seq: PoseSequence, w: RepWindow, exercise: Exercise, view: str, leg_m: float | None = None
+) -> str | None:
+    """Why a down-and-up cycle was getting into position rather than a rep, or None for a
+    rep. Either test needs its landmarks seen: an unseen foot or hand keeps the rep."""
+    # From behind, MediaPipe does not lift the free foot that reaches back into depth (on
+    # rendered clips it stayed within 0.05 leg lengths of the floor), so there the foot test
+    # would throw away every rep; it is skipped and set-up hinges may count.
+    if exercise.single_leg and view != "back":
+        leg_m = leg_length_m(seq) if leg_m is None else leg_m
+        lift = foot_lift(seq, w.frames("bottom", seq.t), leg_m)
+        if np.isfinite(lift) and lift < exercise.min_free_foot_height:
+            return "kept both feet down"
+    if exercise.min_bell_height is not None:
+        height = bell_rise(seq, w)
+        if np.isfinite(height) and height < exercise.min_bell_height:
+            return "never brought the bell above the hips (hiking or parking it)"
+    return None
 
 
-def _drop_two_footed(
+def bell_rise(seq: PoseSequence, w: RepWindow) -> float:
+    """The highest the hands came from leaving the bottom to the end of the finish, as
+    ``bell_height`` measures it (shoulder heights above the hips)."""
+    body = Body(seq, near_side_sides(seq), facing=1)
+    height = compute_measures(body, ["bell_height"])["bell_height"][w.leave : w.lockout_end + 1]
+    return float(np.nanmax(height)) if np.isfinite(height).any() else float("nan")
+
+
+def _drop_setup_cycles(
     seq: PoseSequence,
     windows: list[RepWindow],
     legs: list[str | None],
     exercise: Exercise,
-    t: np.ndarray,
+    view: str,
     warnings: list[str],
 ) -> tuple[list[RepWindow], list[str | None]]:
-    """A single-leg rep lifts the free foot; a hinge on two feet (e.g. picking the bell up)
-    is getting into position and is not counted."""
-    leg = leg_length_m(seq)
+    """A single-leg rep lifts the free foot and a swing brings the bell up; a hinge on two
+    feet (picking the bell up) or a cycle that leaves the bell low (hiking it into place,
+    parking it) is getting into position and is not counted."""
+    leg = leg_length_m(seq) if exercise.single_leg else None
     kept_w, kept_l = [], []
     for w, side in zip(windows, legs):
-        if is_setup_hinge(seq, w, exercise, leg):
+        reason = setup_reason(seq, w, exercise, view, leg)
+        if reason:
             warnings.append(
-                f"a hinge at {t[w.bottom]:.1f} s kept both feet down: treated as getting into"
+                f"a hinge at {seq.t[w.bottom]:.1f} s {reason}: treated as getting into"
                 " position, not counted as a rep"
             )
             continue

@@ -33,6 +33,8 @@ FAULTS: dict[str, tuple[float, str]] = {
     "spine_round": (35.0, "deg"),  # lumbar + thoracic flexion at the bottom
 }
 TEMPO = dict(back=0.6, snap=0.45, float=0.45, lead=0.6, settle=0.9, tail=0.4)
+PARK = dict(back=0.6, set_down=0.6, stand=0.9)  # parking the bell after the last swing
+PARK_ARM_DEG = 20.0  # arm angle as the bell is set down ahead of the feet
 CLEAN = dict(trunk_top=0.0, trunk_bottom=65.0, knee_top=6.0, knee_bottom=30.0)
 # Arm angle from hanging, forward positive: hanging, back between the legs, at lockout of the
 # hips, at the top of the float.
@@ -43,14 +45,19 @@ STANCE_ABDUCTION_DEG = 11.0
 SWUNG_KG = 8.0  # the swinging 16 kg bell, as the renderer balances it: half its weight
 
 
-def timeline(reps: int, fps: float, tempo: dict[str, float]) -> Timeline:
+def timeline(reps: int, fps: float, tempo: dict[str, float], park: bool = False) -> Timeline:
     tl = Timeline(fps)
     tl.add("rest", tempo["lead"], 0, 0)
     for i in range(reps):
         tl.add("descent", tempo["back"], 0, 1, i)
         tl.add("ascent", tempo["snap"], 1, 0, i)
         tl.add("float", tempo["float"], 0, 0, i)
-    tl.add("settle", tempo["settle"], 0, 0)
+    if park:
+        tl.add("park_back", PARK["back"], 0, 1)
+        tl.add("set_down", PARK["set_down"], 1, 1)
+        tl.add("stand", PARK["stand"], 1, 0)
+    else:
+        tl.add("settle", tempo["settle"], 0, 0)
     tl.add("rest", tempo["tail"], 0, 0)
     return tl
 
@@ -71,8 +78,12 @@ def arm_track(fr: Frames, peak_add: np.ndarray) -> np.ndarray:
         elif ph == "float":
             top = ARM["peak"] + peak_add[k]
             a[k] = ARM["lock"] + (top - ARM["lock"]) * np.sin(np.pi / 2 * min(u / 0.8, 1.0))
-        elif ph == "settle":
+        elif ph == "settle" or ph == "stand":
             a[k] = start + (ARM["hang"] - start) * min_jerk(u)
+        elif ph == "park_back":
+            a[k] = start + (ARM["bottom"] - start) * min_jerk(u)
+        elif ph == "set_down":
+            a[k] = start + (PARK_ARM_DEG - start) * min_jerk(u)
         else:
             a[k] = last
         last = a[k]
@@ -124,13 +135,14 @@ def kb_swing_motion(
     height_m: float = 1.75,
     lead_in_s: float | None = None,
     snap_s: float | None = None,
+    park: bool = False,
 ) -> tuple[Motion, list[RepTruth]]:
     """The noise-free body of :func:`kb_swing_sequence`, in the ground frame."""
     plan = rep_faults(reps, fault, magnitude, fault_reps, FAULTS)
     tempo = dict(TEMPO)
     tempo["lead"] = tempo["lead"] if lead_in_s is None else lead_in_s
     tempo["snap"] = tempo["snap"] if snap_s is None else snap_s
-    tl = timeline(reps, fps, tempo)
+    tl = timeline(reps, fps, tempo, park)
     fr = tl.frames()
     p = _params(fr, plan)
     posture = hinge_plan.posture(fr, p)
@@ -150,5 +162,5 @@ def kb_swing_sequence(**options: Any) -> tuple[PoseSequence, list[RepTruth]]:
     """A kettlebell swing as MediaPipe would see it, with its per-rep truth. Magnitudes and
     units are in ``FAULTS``; a fault shows only in ``fault_reps``. Options: the filming ones of
     :func:`filming.filmed`, the rest as :func:`kb_swing_motion` (``snap_s`` sets how long the
-    hips take to extend, default 0.45 s)."""
+    hips take to extend, default 0.45 s; ``park`` ends the set parking the bell)."""
     return filmed(kb_swing_motion, **options)

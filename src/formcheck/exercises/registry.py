@@ -47,6 +47,7 @@ class Exercise:
     rules: tuple[Rule, ...]
     rep_metrics: tuple[str, ...] = ()  # per-rep scalars reported beside depth and tempo
     leg_role: str = "standing"  # single-leg work: which leg the report counts reps by
+    min_bell_height: float | None = None  # swings: a rep brings the hands this high
 
     @property
     def active_rules(self) -> tuple[Rule, ...]:
@@ -64,6 +65,7 @@ def _parse(raw: dict[str, Any], source: Path) -> Exercise:
     reject_unknown_keys(set(ex), EXERCISE_KEYS, f"[exercise] of {where}")
     reps = dict(raw.get("reps", {}))
     min_free = float(reps.pop("min_free_foot_height", 0.0))
+    min_bell = reps.pop("min_bell_height", None)
     return Exercise(
         name=ex["name"],
         title=ex["title"],
@@ -79,6 +81,7 @@ def _parse(raw: dict[str, Any], source: Path) -> Exercise:
         ),
         rep_metrics=tuple(ex.get("rep_metrics", ())),
         leg_role=ex.get("leg_role", "standing"),
+        min_bell_height=None if min_bell is None else float(min_bell),
     )
 
 
@@ -117,6 +120,8 @@ def apply_overrides(exercise: Exercise, raw: dict[str, Any], source: Path) -> Ex
         reps = dict(mine["reps"])
         if "min_free_foot_height" in reps:
             changes["min_free_foot_height"] = float(reps.pop("min_free_foot_height"))
+        if "min_bell_height" in reps:
+            changes["min_bell_height"] = float(reps.pop("min_bell_height"))
         changes["rep_settings"] = parse_rep_settings(
             reps, f"[{exercise.name}.reps] of {source}", exercise.rep_settings
         )

@@ -24,11 +24,11 @@ import numpy as np
 from formcheck.analysis import (
     analyze_smoothed,
     foot_lift,
-    is_setup_hinge,
     leg_length_m,
     loaded_hand_left,
     lower_ankle_leg,
     near_side_sides,
+    setup_reason,
 )
 from formcheck.exercises.registry import Exercise
 from formcheck.live.setup_help import framing_problem, view_advice
@@ -124,6 +124,7 @@ class LiveAnalyzer:
         self.set_starts: list[int] = [1]  # rep numbers at which each set began
         self.warnings: list[str] = []
         self._pending: list[tuple[RepWindow, float]] = []  # reps awaiting their finish
+        self._unconfirmed: list[tuple[RepWindow, float]] = []  # swings awaiting the bell's rise
         self._called: set[str] = set()  # rules called out in the rep in progress
         self._banners: list[_Banner] = []
         self._last_view_t = -np.inf
@@ -163,6 +164,7 @@ class LiveAnalyzer:
         if self._in_rep and t - self._last_check_t >= self.settings.check_every_s:
             self._last_check_t = t
             self._check_rep_so_far(t, events)
+        self._confirm_swings(t, events)
         self._judge_due(t, events)
         note = self._setup_note(t, xy, vis, events)
         return LiveUpdate(i, xy, vis, self._overlay(t, values, note), events)
@@ -187,6 +189,8 @@ class LiveAnalyzer:
         """The user paused: frames stop coming for a while. Reps already counted are judged
         now; a rep in progress cannot be judged across the hole and is dropped."""
         events: list[LiveEvent] = []
+        if self._unconfirmed:
+            self._confirm_swings(self.buffer.times[-1], events, final=True)
         self._judge_due(np.inf, events, final=True)
         self.counter.abandon()
         for f in (self._drawn_xy, self._judged_xy, self._judged_world):
@@ -202,6 +206,8 @@ class LiveAnalyzer:
     def finish(self) -> list[LiveEvent]:
         """The session ends: judge the reps still waiting for their finish."""
         events: list[LiveEvent] = []
+        if self._unconfirmed:
+            self._confirm_swings(self.buffer.times[-1], events, final=True)
         self._judge_due(np.inf, events, final=True)
         return events
 
@@ -263,27 +269,51 @@ class LiveAnalyzer:
             return
         if event.kind != "rep":
             return
-        w = event.window
-        # As in the clip analysis: from behind, the free foot does not show lifted.
-        if self.exercise.single_leg and (self.view is None or self.view.view != "back"):
-            seq, offset = self._slice(w.start)
-            if is_setup_hinge(seq, _shifted(w, -offset), self.exercise):
-                self.counter.count -= 1
-                self.warnings.append(
-                    f"a hinge at {self.buffer.times[w.bottom]:.1f} s kept both feet down: "
-                    "treated as getting into position, not counted as a rep"
-                )
-                events.append(
-                    LiveEvent(
-                        "not_counted",
-                        t,
-                        "both feet stayed down: getting into position, not counted",
-                    )
-                )
+        if self.exercise.min_bell_height is not None:
+            # A swing is told from set-up by the bell's rise, which comes as the hips lock:
+            # it is counted once its finish has been seen.
+            self._unconfirmed.append((event.window, t + self.exercise.rep_settings.lockout_s))
+            return
+        self._count_or_drop(event.window, t, t + self.exercise.rep_settings.lockout_s, events)
+
+    def _confirm_swings(self, t: float, events: list[LiveEvent], final: bool = False) -> None:
+        """Count or drop the swings whose finish is seen: at the time their verdict is due,
+        so they are judged as any rep is."""
+        while self._unconfirmed and (final or self._unconfirmed[0][1] <= t):
+            w, due = self._unconfirmed[0]
+            finished, complete = self._with_finish(w)
+            if not (complete or final):
                 return
+            self._unconfirmed.pop(0)
+            self._count_or_drop(w, t, due, events, finished)
+
+    def _count_or_drop(
+        self,
+        w: RepWindow,
+        t: float,
+        due: float,
+        events: list[LiveEvent],
+        finished: RepWindow | None = None,
+    ) -> None:
+        """Count the rep (its verdict due at ``due``), or, as the clip analysis does, drop a
+        cycle that was getting into position: a hinge on two feet in single-leg work, a swing
+        that left the bell low (tested on ``finished``, the rep with its finish, if given)."""
+        tested = finished or w
+        seq, offset = self._slice(tested.start)
+        view = self.view.view if self.view is not None else "side"  # unknown yet: test feet
+        reason = setup_reason(seq, _shifted(tested, -offset), self.exercise, view)
+        if reason:
+            self.counter.count -= 1
+            self.warnings.append(
+                f"a hinge at {self.buffer.times[w.bottom]:.1f} s {reason}: "
+                "treated as getting into position, not counted as a rep"
+            )
+            events.append(
+                LiveEvent("not_counted", t, f"{reason}: getting into position, not counted")
+            )
+            return
         self.windows.append(w)
         count = self.rep_count
-        due = t + self.exercise.rep_settings.lockout_s
         self._pending.append((w, due))
         events.append(LiveEvent("rep", t, self.rep_label(len(self.windows)), cue=str(count)))
 
