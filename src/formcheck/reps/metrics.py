@@ -19,11 +19,18 @@ FOOT_DOWN_HEIGHT = 0.02
 FOOT_HOLD_S = 0.3
 MIN_FOOT_VISIBILITY = 0.5
 DEEP_FRACTION = 0.3  # of the rep's depth: below it the free foot may be near the floor
+# A hold is timed within this fraction of the rep's range from its peak: wider than the
+# bottom zone (10%) because a leg held still, seen from its far side, wanders 4-8 deg of a
+# 75 deg kickback in the pose model's depth; at 25% held and unheld reps part in every view
+# (kinematic builder, seeds 0-5: 0.5 s holds 1.00-1.33 s, no hold 0.30-0.50 s; rendered
+# clips through MediaPipe: clean 0.73-1.67 s, rushed 0.43 s).
+HOLD_FRACTION = 0.25
 
 REP_MEASURE_UNITS = {
     "depth_deg": "deg",
     "descent_s": "s",
     "pause_s": "s",
+    "hold_s": "s",
     "ascent_s": "s",
     "bottom_rebound_deg": "deg",
     "hip_back_ratio": "ratio",
@@ -74,6 +81,7 @@ def rep_measures(
         "pause_s": (unseen if w.from_start else t[w.leave] - t[w.reach], w.bottom),
         "ascent_s": (t[w.end] - t[w.leave], w.leave),
     }
+    out["hold_s"] = _hold(w, t, signal)
     rebound, i = _dip_depth(signal[w.reach : w.leave + 1])
     out["bottom_rebound_deg"] = (rebound, w.reach + i)
     out["hip_back_ratio"] = _hip_back_ratio(w, signal, body)
@@ -91,6 +99,16 @@ def rep_measures(
     out["top_trunk_deg"] = _top_trunk(w, t, trunk, rising)
     out["toe_wander"] = _toe_wander(w, body)
     return out
+
+
+def _hold(w: RepWindow, t: np.ndarray, signal: np.ndarray) -> tuple[float, int]:
+    """How long the signal stays near its peak: first to last frame of the rep within
+    HOLD_FRACTION of its range from the deepest point."""
+    if w.from_start:
+        return float("nan"), w.bottom  # the hold may have begun before the clip
+    near = signal[w.start : w.end + 1] >= w.depth - HOLD_FRACTION * (w.depth - w.top_level)
+    idx = np.flatnonzero(near) + w.start
+    return float(t[idx[-1]] - t[idx[0]]), w.bottom
 
 
 def _crossing_time(t: np.ndarray, x: np.ndarray, level: float, first: bool) -> float:
