@@ -179,6 +179,26 @@ def test_describe_names_the_choice_and_the_crowd():
     assert "up to 2 people" in text
 
 
+def test_a_lifter_lost_among_other_people_is_warned_about():
+    tracker = LifterTracker()
+    tracker.update([person(0.3), person(0.8)])
+    for step in range(40):  # the lifter is hidden; others stay in view, often two at once
+        tracker.update([person(0.8), person(0.6, height=0.4)] if step % 2 else [person(0.8)])
+    warning = tracker.crowding_warning()
+    assert warning and "followed in only 1 of 41 frames" in warning
+
+
+def test_no_crowding_warning_when_the_lifter_is_followed_or_alone():
+    beside = LifterTracker()
+    for _ in range(40):  # someone beside the lifter all along, both followed
+        beside.update([person(0.3), person(0.8)])
+    assert beside.crowding_warning() is None
+    alone = LifterTracker()
+    for step in range(40):  # one person, lost half the time: not a crowd
+        alone.update([person(0.5)] if step % 2 else [])
+    assert alone.crowding_warning() is None
+
+
 def test_person_landmarks_checks_shapes():
     with pytest.raises(ValueError, match="image_xy"):
         PersonLandmarks(np.zeros((32, 2)), np.zeros((33, 3)), np.zeros(33))

@@ -256,7 +256,8 @@ def analyze(
             ex, rec = choose_exercise(seq, config_path)
         analysis = analyze_sequence(seq, ex)
         report = build_report(ex, info, model_name, tracker.describe(), seq, analysis)
-        report.warnings[:0] = decode_warnings
+        crowding = tracker.crowding_warning()
+        report.warnings[:0] = decode_warnings + ([crowding] if crowding else [])
         if rec is not None:
             report.exercise_source = "recognised"
             report.exercise_confidence = rec.confidence
