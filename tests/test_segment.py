@@ -104,3 +104,16 @@ def test_gaps_are_bridged_within_a_shot_but_not_across_a_cut():
     x[55:65] = np.nan  # a third of a second lost at the bottom of rep 1
     assert len(segment_shots(t, x, RepSettings(), [slice(0, len(t))], 1.5)) == 2
     assert len(segment_shots(t, x, RepSettings(), [slice(0, 60), slice(60, len(t))], 1.5)) == 1
+
+
+def test_the_hold_is_timed_near_the_peak_and_unknown_when_the_peak_was_not_seen():
+    from formcheck.reps.metrics import _hold
+
+    t, x = signal_with_reps([3], seconds=6.0)
+    (rep,) = segment_reps(t, x, RepSettings())
+    hold, _ = _hold(rep, t, x)
+    # Within 25% of the range of a Gaussian peak of width 0.6 s: 2 * 0.6 * sqrt(-ln 0.75).
+    assert hold == pytest.approx(2 * 0.6 * np.sqrt(-np.log(0.75)), abs=2 / FPS)
+    hidden = x.copy()
+    hidden[(t > 2.5) & (t < 3.5)] = np.nan  # the peak fell in a bridged gap
+    assert np.isnan(_hold(rep, t, hidden)[0])

@@ -108,6 +108,8 @@ def _hold(w: RepWindow, t: np.ndarray, signal: np.ndarray) -> tuple[float, int]:
         return float("nan"), w.bottom  # the hold may have begun before the clip
     near = signal[w.start : w.end + 1] >= w.depth - HOLD_FRACTION * (w.depth - w.top_level)
     idx = np.flatnonzero(near) + w.start
+    if not idx.size:  # the peak fell in a gap the segmenter bridged: nothing seen to time
+        return float("nan"), w.bottom
     return float(t[idx[-1]] - t[idx[0]]), w.bottom
 
 
