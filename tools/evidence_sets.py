@@ -11,6 +11,7 @@ from pathlib import Path
 from formcheck.errors import FormcheckError
 from formcheck.evaluation.evidence import labelled_sets
 from formcheck.evaluation.manifest import Manifest
+from formcheck.evaluation.poses import DEFAULT_CACHE
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -18,6 +19,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 def add_set_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rendered", default=str(PROJECT / "sample_videos"))
     parser.add_argument("--real", default=str(PROJECT / "eval" / "real_manifest.json"))
+
+
+def add_pose_arguments(parser: argparse.ArgumentParser) -> None:
+    """The pose model and the landmark cache, for the tools that read landmarks."""
+    parser.add_argument("--model", default="lite")
+    parser.add_argument("--cache", default=str(DEFAULT_CACHE))
 
 
 def load_sets(args: argparse.Namespace) -> list[tuple[str, Manifest]] | None:

@@ -13,19 +13,17 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from evidence_sets import add_set_arguments, load_sets
+from evidence_sets import add_pose_arguments, add_set_arguments, load_sets
 
 from formcheck.analysis import analyze_sequence, bell_rise
 from formcheck.evaluation.evidence import judged_poses
-from formcheck.evaluation.poses import DEFAULT_CACHE
 from formcheck.exercises.registry import get_exercise
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_set_arguments(parser)
-    parser.add_argument("--model", default="lite")
-    parser.add_argument("--cache", default=str(DEFAULT_CACHE))
+    add_pose_arguments(parser)
     args = parser.parse_args(argv)
 
     sets = load_sets(args)

@@ -21,7 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
-from evidence_sets import add_set_arguments, load_sets
+from evidence_sets import add_pose_arguments, add_set_arguments, load_sets
 
 from formcheck.evaluation.evidence import (
     Level,
@@ -29,7 +29,6 @@ from formcheck.evaluation.evidence import (
     counts_at,
     manifest_levels,
 )
-from formcheck.evaluation.poses import DEFAULT_CACHE
 
 
 def _fmt(values: list[float]) -> str:
@@ -107,8 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     add_set_arguments(parser)
     parser.add_argument("--exercise", help="only this exercise")
     parser.add_argument("--rule", help="only this rule id")
-    parser.add_argument("--model", default="lite")
-    parser.add_argument("--cache", default=str(DEFAULT_CACHE))
+    add_pose_arguments(parser)
     parser.add_argument("--json", help="write every level here")
     args = parser.parse_args(argv)
 

@@ -12,10 +12,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from evidence_sets import add_set_arguments, load_sets
+from evidence_sets import add_pose_arguments, add_set_arguments, load_sets
 
 from formcheck.evaluation.evidence import judged_poses
-from formcheck.evaluation.poses import DEFAULT_CACHE
 from formcheck.signals.filters import smooth_sequence
 from formcheck.signals.geometry import robust_median
 from formcheck.signals.view import body_width_ratio, estimate_view
@@ -24,8 +23,7 @@ from formcheck.signals.view import body_width_ratio, estimate_view
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_set_arguments(parser)
-    parser.add_argument("--model", default="lite")
-    parser.add_argument("--cache", default=str(DEFAULT_CACHE))
+    add_pose_arguments(parser)
     args = parser.parse_args(argv)
 
     sets = load_sets(args)

@@ -12,7 +12,7 @@ import numpy as np
 
 from formcheck.exercises.registry import Exercise
 from formcheck.pose.landmarks import Landmark as L
-from formcheck.reps.metrics import REP_MEASURE_UNITS, rep_measures
+from formcheck.reps.metrics import REP_MEASURE_UNITS, peak_between, rep_measures
 from formcheck.reps.segment import RepWindow, segment_shots
 from formcheck.rules.engine import RepEvidence, judge
 from formcheck.signals.filters import smooth_sequence
@@ -447,8 +447,8 @@ def bell_rise(seq: PoseSequence, w: RepWindow) -> float:
     """The highest the hands came from leaving the bottom to the end of the finish, as
     ``bell_height`` measures it (shoulder heights above the hips)."""
     body = Body(seq, near_side_sides(seq), facing=1)
-    height = compute_measures(body, ["bell_height"])["bell_height"][w.leave : w.lockout_end + 1]
-    return float(np.nanmax(height)) if np.isfinite(height).any() else float("nan")
+    height = compute_measures(body, ["bell_height"])["bell_height"]
+    return peak_between(height, w.leave, w.lockout_end)[0]
 
 
 def _drop_setup_cycles(

@@ -92,10 +92,10 @@ def rep_measures(
     out["knee_lead_on_ascent"] = _knee_lead_on_ascent(
         w, measures["standing_knee_flexion_deg"], trunk
     )
-    out["bell_height"] = _peak(measures["bell_height"], w.leave, w.lockout_end)
+    out["bell_height"] = peak_between(measures["bell_height"], w.leave, w.lockout_end)
     with np.errstate(invalid="ignore"):
         rising = -np.gradient(trunk, t)  # the trunk comes up: the hips extend
-    out["hip_snap_deg_per_s"] = _peak(rising, w.leave, w.end)
+    out["hip_snap_deg_per_s"] = peak_between(rising, w.leave, w.end)
     out["top_trunk_deg"] = _top_trunk(w, t, trunk, rising)
     out["toe_wander"] = _toe_wander(w, body)
     return out
@@ -158,11 +158,13 @@ def _top_trunk(
 
 
 def _lowest(x: np.ndarray, lo: int, hi: int) -> tuple[float, int]:
-    value, i = _peak(-x, lo, hi)
+    value, i = peak_between(-x, lo, hi)
     return -value, i
 
 
-def _peak(x: np.ndarray, lo: int, hi: int) -> tuple[float, int]:
+def peak_between(x: np.ndarray, lo: int, hi: int) -> tuple[float, int]:
+    """The highest finite value of ``x`` in frames ``lo..hi`` and its frame (NaN, ``lo`` if
+    none was seen)."""
     part = x[lo : hi + 1]
     if not np.isfinite(part).any():
         return float("nan"), lo

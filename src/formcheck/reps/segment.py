@@ -82,13 +82,10 @@ class RepWindow:
 REST_BAND = 0.1  # frames within this fraction of the range above the lowest are at rest
 
 
-def _rest_level(x: np.ndarray, depth: float) -> float:
-    """The resting (top) level of a stretch ``x`` beside a peak of ``depth``."""
-    lowest = float(np.nanmin(x)) if np.isfinite(x).any() else float("inf")
-    if not np.isfinite(lowest):
-        return lowest
-    resting = x[x <= lowest + REST_BAND * (depth - lowest)]
-    return float(np.median(resting))
+def _rest_level(x: np.ndarray, lowest: float, depth: float) -> float:
+    """The resting (top) level of a stretch ``x`` whose lowest frame is ``lowest``, beside a
+    peak of ``depth``."""
+    return float(np.median(x[x <= lowest + REST_BAND * (depth - lowest)]))
 
 
 def _last_at_or_below(x: np.ndarray, level: float, before: int, floor: int) -> int | None:
@@ -141,8 +138,8 @@ def segment_reps(t: np.ndarray, signal: np.ndarray, settings: RepSettings) -> li
         duration = t[gate_end] - t[gate_start]
         if not (settings.min_duration_s <= duration <= settings.max_duration_s):
             continue
-        top_before = _rest_level(x[floor : peak + 1], depth)
-        top_after = _rest_level(x[peak : next_peak + 1], depth)
+        top_before = _rest_level(x[floor : peak + 1], lowest_before, depth)
+        top_after = _rest_level(x[peak : next_peak + 1], lowest_after, depth)
         # Never None: the gate frames already lie at or below these (higher) levels.
         start = _last_at_or_below(
             filled, top_before + settings.edge_fraction * (depth - top_before), peak, gate_start
