@@ -440,6 +440,22 @@ def test_a_stop_signal_while_the_temp_file_is_made_leaves_no_file(tmp_path, monk
     assert os.listdir(tmp_path) == []
 
 
+def test_a_stop_signal_as_the_temp_file_is_created_leaves_no_file(tmp_path, monkeypatch):
+    # The same, one step earlier: the file exists but its name had not yet been handed back
+    # (CI: `kill` left .summary.*.tmp.csv with the fix above in place).
+    real_open = os.open
+
+    def interrupted_open(*args, **kwargs) -> int:
+        os.close(real_open(*args, **kwargs))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", interrupted_open)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_text(tmp_path / "summary.csv", "a,b\n")
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == []
+
+
 def test_atomic_write_into_a_file_instead_of_a_folder_is_an_output_error(tmp_path: Path) -> None:
     blocker = tmp_path / "out"
     blocker.write_text("")

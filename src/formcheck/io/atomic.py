@@ -21,25 +21,27 @@ def create_temp_beside(path: str | os.PathLike[str]) -> Path:
     The temporary name keeps the final suffix, so libraries that pick a format from the
     extension still work.
     """
-    final = Path(path)
+    return _claim_temp(Path(path), [])
+
+
+def _claim_temp(final: Path, claiming: list[Path]) -> Path:
+    """Create the temporary file for ``final``. ``claiming`` holds the name being created
+    from before the file exists until it is returned, so a caller interrupted anywhere in
+    between (Ctrl-C, a stop signal raised as an exception) knows what to delete."""
     folder = final.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for _ in range(100):
-            temp = folder / f".{final.stem}.{secrets.token_hex(4)}.tmp{final.suffix}"
+            claiming[:] = [folder / f".{final.stem}.{secrets.token_hex(4)}.tmp{final.suffix}"]
             try:
                 # O_EXCL: never clobber another writer's temp file. Mode 0o666 lets the umask
                 # decide the final permissions, as for a normally created file (mkstemp's
                 # 0o600 would make outputs private to the user).
-                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                os.close(os.open(claiming[0], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
             except FileExistsError:
+                claiming.clear()  # another writer's file: not ours to delete
                 continue
-            try:
-                os.close(fd)
-            except BaseException:  # even Ctrl-C or a stop signal right here: leave no file
-                discard_temp(temp)
-                raise
-            return temp
+            return claiming[0]
         raise FileExistsError(f"no free temporary name in {folder}")
     except OSError as error:
         raise OutputError(_folder_message(folder, error)) from error
@@ -70,17 +72,17 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     >>> with atomic_path("out/report.csv") as temp:
     ...     temp.write_text("a,b\\n")
     """
-    temp: Path | None = None
+    claiming: list[Path] = []
     try:
-        # Created inside the ``try``: a stop signal arriving between creating the temporary
-        # file and writing it must still delete it (a batch stopped by `kill` left one).
-        temp = create_temp_beside(path)
+        # The name is known before the file exists: a stop signal arriving at any point after
+        # it was created must still delete it (a batch stopped by `kill` left one, twice).
+        temp = _claim_temp(Path(path), claiming)
         yield temp
+        commit_temp(temp, path)  # inside too: a signal just before the rename is the same case
     except BaseException:
-        if temp is not None:
-            discard_temp(temp)
+        for leftover in claiming:  # after the rename there is nothing left to delete
+            discard_temp(leftover)
         raise
-    commit_temp(temp, path)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
