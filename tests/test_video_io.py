@@ -13,7 +13,7 @@ import pytest
 
 from formcheck.errors import ClipNotFoundError, OutputError, VideoDecodeError
 from formcheck.io import video_writer
-from formcheck.io.atomic import atomic_path, atomic_write_text
+from formcheck.io.atomic import atomic_path, atomic_write_text, create_temp_beside
 from formcheck.io.video_reader import TIMESTAMP_NUDGE_S, VideoReader, _Timeline, probe
 from formcheck.io.video_writer import VideoWriter
 
@@ -452,6 +452,8 @@ def test_a_stop_signal_as_the_temp_file_is_created_leaves_no_file(tmp_path, monk
     monkeypatch.setattr(os, "open", interrupted_open)
     with pytest.raises(KeyboardInterrupt):
         atomic_write_text(tmp_path / "summary.csv", "a,b\n")
+    with pytest.raises(KeyboardInterrupt):
+        create_temp_beside(tmp_path / "clip_annotated.mp4")  # the video writer's way in
     monkeypatch.undo()
     assert os.listdir(tmp_path) == []
 

@@ -21,7 +21,13 @@ def create_temp_beside(path: str | os.PathLike[str]) -> Path:
     The temporary name keeps the final suffix, so libraries that pick a format from the
     extension still work.
     """
-    return _claim_temp(Path(path), [])
+    claiming: list[Path] = []
+    try:
+        return _claim_temp(Path(path), claiming)
+    except BaseException:  # even Ctrl-C or a stop signal while creating it: leave no file
+        for leftover in claiming:
+            discard_temp(leftover)
+        raise
 
 
 def _claim_temp(final: Path, claiming: list[Path]) -> Path:
