@@ -91,6 +91,16 @@ def test_a_shot_that_opens_at_the_bottom_holds_a_lift_like_a_clip_does():
     assert t[reps[0].end] > 2.3
 
 
+def test_a_pull_from_the_start_counts_only_when_it_finishes_standing():
+    # Opens at the bottom of a deadlift (80 deg) and rises 35 deg: as far as a rep must
+    # travel, but the bar only reaches the knees (45 deg, deeper than min_depth 30).
+    t = np.arange(0, 3, 1 / FPS)
+    settings = RepSettings(min_depth=30.0, count_lift_from_start=True)
+    for finish, lifts in ((45.0, 0), (5.0, 1)):
+        x = 80.0 - (80.0 - finish) * np.clip((t - 0.3) / 0.8, 0, 1)
+        assert len(segment_reps(t, x, settings)) == lifts, finish
+
+
 def test_reps_inside_shots_keep_the_clips_frame_numbers():
     t, x = signal_with_reps([2, 5, 8])
     shots = [slice(0, 105), slice(105, len(t))]  # a cut at 3.5 s, between reps 1 and 2

@@ -194,7 +194,9 @@ def _lift_from_start(
     t: np.ndarray, x: np.ndarray, valid: np.ndarray, settings: RepSettings, limit: int
 ) -> RepWindow | None:
     """A rep whose descent happened before the clip: it opens deep and stands up before
-    ``limit`` (the next rep's start)."""
+    ``limit`` (the next rep's start). Standing up means finishing shallower than a rep must
+    reach (``min_depth``), as the live counter ends such a lift: a pull that stops half-way
+    (bar at the knees, no lockout) is not a lift, though it rose as far as a rep falls."""
     seen = np.flatnonzero(valid[: limit + 1])
     if seen.size < 3:
         return None
@@ -208,7 +210,7 @@ def _lift_from_start(
     peak = first + int(np.nanargmax(part[: int(np.nanargmin(part)) + 1]))
     depth = float(x[peak])
     amp = depth - top
-    if amp < settings.min_amplitude:
+    if amp < settings.min_amplitude or top >= settings.min_depth:
         return None
     filled = np.where(valid, x, -np.inf)
     end = _first_at_or_below(filled, top + settings.edge_fraction * amp, peak, limit)
