@@ -162,7 +162,7 @@ def test_reset_starts_a_new_set_and_keeps_the_session():
     first_done = int(truth[0].end_s * 30) + 20
     analyzer, _ = play(seq, SLDL, until=first_done)
     assert analyzer.rep_count == 1
-    analyzer.reset_count(float(seq.t[first_done]))
+    assert [e.kind for e in analyzer.reset_count(float(seq.t[first_done]))] == ["reset"]
     assert analyzer.rep_count == 0
     ex = get_exercise(SLDL)
     events = []
@@ -173,6 +173,30 @@ def test_reset_starts_a_new_set_and_keeps_the_session():
     assert analyzer.rep_count == 2 and len(analyzer.reps) == 3
     assert [e.text for e in events if e.kind == "rep"] == ["set 2, rep 1", "set 2, rep 2"]
     assert ex.name == analyzer.exercise.name
+
+
+def test_a_swing_awaiting_its_finish_at_a_reset_stays_in_the_old_set():
+    seq, _ = kb_swing_sequence(reps=3)
+    _, events = play(seq, "kb_swing")
+    counted = next(k for k, e in events if e.kind == "rep")  # 0.4 s after the counter's
+    reset_at = counted - 5  # the swing is over, its finish not yet seen in full
+    analyzer, _ = play(seq, "kb_swing", until=reset_at)
+    assert analyzer.rep_count == 0
+    events = analyzer.reset_count(float(seq.t[reset_at]))
+    assert [(e.kind, e.text) for e in events if e.kind in ("rep", "reset")] == [
+        ("rep", "rep 1"),
+        ("reset", "count reset: new set"),
+    ]
+    assert analyzer.rep_count == 0
+    for k in range(reset_at, len(seq)):
+        person = PersonLandmarks(seq.image_xy[k], seq.world_xyz[k], seq.visibility[k])
+        events += analyzer.update(float(seq.t[k]), person).events
+    events += analyzer.finish()
+    assert [e.text for e in events if e.kind == "rep"] == [
+        "rep 1",
+        "set 2, rep 1",
+        "set 2, rep 2",
+    ]
 
 
 def test_pausing_judges_counted_reps_now_and_drops_the_rep_in_progress():

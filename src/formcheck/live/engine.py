@@ -178,12 +178,17 @@ class LiveAnalyzer:
         """Reps in the current set (what the counter shows)."""
         return len(self.windows) - self._count_offset
 
-    def reset_count(self, t: float) -> LiveEvent:
-        """Start a new set: the count shows 0 again; the session's reps are all kept."""
+    def reset_count(self, t: float) -> list[LiveEvent]:
+        """Start a new set: the count shows 0 again; the session's reps are all kept. A swing
+        that ended before the reset but awaits its finish belongs to the old set: it is
+        counted (or dropped as set-up) now, on the finish seen so far."""
+        events: list[LiveEvent] = []
+        if self._unconfirmed:
+            self._confirm_swings(t, events, final=True)
         self.counter.reset_count()
         self._count_offset = len(self.windows)
         self.set_starts.append(len(self.windows) + 1)
-        return LiveEvent("reset", t, "count reset: new set")
+        return [*events, LiveEvent("reset", t, "count reset: new set")]
 
     def pause(self, t: float) -> list[LiveEvent]:
         """The user paused: frames stop coming for a while. Reps already counted are judged

@@ -127,7 +127,8 @@ class LiveSession:
                     for event in self.analyzer.pause(frame.t):
                         self._emit(event)
             elif action == "reset":
-                self._emit(self.analyzer.reset_count(frame.t))
+                for event in self.analyzer.reset_count(frame.t):
+                    self._emit(event)
 
     def _process(self, frame: LiveFrame) -> np.ndarray:
         began = time.perf_counter()
