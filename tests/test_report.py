@@ -212,7 +212,7 @@ def test_summary_marks_low_confidence_faults_as_possible_and_lists_the_rules():
     assert "? possibly: Keep the bell close to your shin (bell_drift, uncertain)" in text
     assert "\u2717 Keep the bell close to your shin" not in text
     assert "\u2717 Keep your hips square to the floor (hip_open)" in text  # still certain
-    assert "Low confidence on real footage" in text
+    assert 'Low confidence, told as "possibly"' in text
     assert "bell_drift: read roughly on real clips" in text
     assert banner_text(unsure) == "Possibly: Keep the bell close to your shin"
     assert banner_text(report.reps[1].faults[1]) == "Keep your hips square to the floor"

@@ -91,7 +91,7 @@ def low_confidence_rules(exercise: Exercise, view: str) -> dict[str, str]:
     """Rule id -> why it is unreliable, for the rules ``view`` can judge that are marked
     ``confidence = "low"`` (the others are not assessable at all)."""
     return {
-        rule.id: rule.confidence_note or "unreliable on real footage"
+        rule.id: rule.confidence_note or "unreliable in the evaluation"
         for rule in exercise.active_rules
         if rule.confidence == "low" and view in rule.views
     }

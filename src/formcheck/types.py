@@ -128,8 +128,8 @@ class Fault:
     onset_frame: int
     joints: tuple[str, ...]  # landmark names involved, lower case (for highlighting)
     seed: str  # the source sentence the rule encodes
-    # "low": the rule is unreliable on real footage (the evaluation says so): shown to the
-    # user as uncertain, with the note saying why.
+    # "low": the rule is unreliable on real or rendered footage (the evaluation says so):
+    # shown to the user as uncertain, with the note saying why.
     confidence: str = "high"
     confidence_note: str = ""
 
@@ -166,7 +166,7 @@ class Report:
     frames_with_pose: int
     reps: list[Rep] = field(default_factory=list)
     not_assessable: dict[str, str] = field(default_factory=dict)  # rule id -> reason
-    # Rules the evaluation on real footage found unreliable: rule id -> why. Their faults
+    # Rules the evaluation found unreliable: rule id -> why. Their faults
     # are shown as uncertain, and a pass from them is no proof (docs/evaluation.md).
     low_confidence: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)

@@ -153,7 +153,7 @@ def _fault_state(active: list[Fault]) -> tuple[tuple[str, ...], frozenset[int]]:
 
 def banner_text(fault: Fault) -> str:
     """What the video and the live window say of a fault: its first sentence, flagged when
-    the rule is unreliable on real footage."""
+    the rule is unreliable (low confidence)."""
     text = first_sentence(fault.message)
     return f"Possibly: {text}" if fault.confidence == "low" else text
 

@@ -26,7 +26,7 @@ def format_summary(report: Report, *, color: bool = False) -> str:
         lines += ["", "Not assessable from this view:"]
         lines += [paint(f"  - {rule}: {reason}", DIM) for rule, reason in not_assessable]
     if report.low_confidence:
-        lines += ["", "Low confidence on real footage (docs/evaluation.md):"]
+        lines += ["", 'Low confidence, told as "possibly" (docs/evaluation.md):']
         lines += [paint(f"  - {rule}: {why}", DIM) for rule, why in report.low_confidence.items()]
     if report.warnings:
         lines += ["", "Warnings:"]

@@ -52,8 +52,9 @@ class Rule:
     # them hidden (behind plates, the bar, the other leg) its guesses wander, and a verdict
     # from them would be a guess. e.g. ("standing_heel", "standing_foot_index").
     needs_visible: tuple[str, ...] = ()
-    # "low" where the evaluation on real footage found the rule unreliable: its faults are
-    # then reported as uncertain, with ``confidence_note`` saying why (docs/evaluation.md).
+    # "low" where the evaluation (real or rendered clips) found the rule unreliable: its
+    # faults are then reported as uncertain, with ``confidence_note`` saying why
+    # (docs/evaluation.md).
     confidence: str = "high"
     confidence_note: str = ""
     # Per-rep measures that must hold for the rep to be judged at all (e.g. the feet were
