@@ -9,35 +9,27 @@ after the bar is put down can be told from a rep (docs/accuracy.md, known limits
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import numpy as np
-from evidence_sets import add_pose_arguments, add_set_arguments, load_sets
+from evidence_sets import pose_sets_from_command_line
 
 from formcheck.analysis import analyze_sequence
 from formcheck.evaluation.evidence import judged_poses
 from formcheck.exercises.registry import get_exercise
+from formcheck.signals.geometry import robust_median
 
 OPENING_S = 0.3
 STANDING_DEG = 20.0  # the trunk within this of vertical: the clip opens standing
 LIFTS = ("kb_deadlift", "romanian_deadlift")
 
 
-def _median(values: np.ndarray) -> float:
-    return float(np.nanmedian(values)) if np.isfinite(values).any() else float("nan")
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_set_arguments(parser)
-    add_pose_arguments(parser)
-    args = parser.parse_args(argv)
-
-    sets = load_sets(args)
-    if sets is None:
+    loaded = pose_sets_from_command_line(__doc__.split("\n\n")[0], argv)
+    if loaded is None:
         return 2
+    args, sets = loaded
     for source, manifest in sets:
         lockouts: list[float] = []
         clips = [c for c in manifest.clips if c.exercise in LIFTS and c.usable]
@@ -54,9 +46,9 @@ def main(argv: list[str] | None = None) -> int:
                 continue  # from behind the pose model scrambles the hinge (reps missed)
             first = int(seen[0])
             opening = slice(first, int(np.searchsorted(t, t[first] + OPENING_S)) + 1)
-            stands = _median(trunk[opening]) < STANDING_DEG
-            at_start = _median(hang[opening]) if stands else float("nan")
-            at_lockout = [_median(hang[w.end : w.lockout_end + 1]) for w in analysis.windows]
+            stands = robust_median(trunk[opening]) < STANDING_DEG
+            at_start = robust_median(hang[opening]) if stands else float("nan")
+            at_lockout = [robust_median(hang[w.end : w.lockout_end + 1]) for w in analysis.windows]
             lockouts += [v for v in at_lockout if np.isfinite(v)]
             print(
                 f"  {clip.file[:58]:58s} {analysis.view.view:7s} opening standing "

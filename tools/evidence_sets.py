@@ -38,3 +38,16 @@ def load_sets(args: argparse.Namespace) -> list[tuple[str, Manifest]] | None:
     for note in notes:
         print(note, file=sys.stderr)
     return sets
+
+
+def pose_sets_from_command_line(
+    description: str, argv: list[str] | None
+) -> tuple[argparse.Namespace, list[tuple[str, Manifest]]] | None:
+    """The options and sets of a tool that reads every labelled set's landmarks and takes
+    nothing else: (args, sets), or None (the error printed) when a manifest does not load."""
+    parser = argparse.ArgumentParser(description=description)
+    add_set_arguments(parser)
+    add_pose_arguments(parser)
+    args = parser.parse_args(argv)
+    sets = load_sets(args)
+    return None if sets is None else (args, sets)

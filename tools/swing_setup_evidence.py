@@ -8,12 +8,11 @@ labelled count.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 from pathlib import Path
 
-from evidence_sets import add_pose_arguments, add_set_arguments, load_sets
+from evidence_sets import pose_sets_from_command_line
 
 from formcheck.analysis import analyze_sequence, bell_rise
 from formcheck.evaluation.evidence import judged_poses
@@ -21,14 +20,10 @@ from formcheck.exercises.registry import get_exercise
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_set_arguments(parser)
-    add_pose_arguments(parser)
-    args = parser.parse_args(argv)
-
-    sets = load_sets(args)
-    if sets is None:
+    loaded = pose_sets_from_command_line(__doc__.split("\n\n")[0], argv)
+    if loaded is None:
         return 2
+    args, sets = loaded
     swing = get_exercise("kb_swing")
     every_cycle = dataclasses.replace(swing, min_bell_height=None)
     threshold = swing.min_bell_height

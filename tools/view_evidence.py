@@ -7,12 +7,11 @@ the confusion between them.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from pathlib import Path
 
-from evidence_sets import add_pose_arguments, add_set_arguments, load_sets
+from evidence_sets import pose_sets_from_command_line
 
 from formcheck.evaluation.evidence import judged_poses
 from formcheck.signals.filters import smooth_sequence
@@ -21,14 +20,10 @@ from formcheck.signals.view import body_width_ratio, estimate_view
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_set_arguments(parser)
-    add_pose_arguments(parser)
-    args = parser.parse_args(argv)
-
-    sets = load_sets(args)
-    if sets is None:
+    loaded = pose_sets_from_command_line(__doc__.split("\n\n")[0], argv)
+    if loaded is None:
         return 2
+    args, sets = loaded
     for source, manifest in sets:
         rows = []
         for clip in manifest.clips:
