@@ -66,11 +66,14 @@ def anny_model():
 
 
 class Body:
-    """One phenotype of the Anny model, with reference geometry and colours."""
+    """One phenotype of the Anny model, with reference geometry and colours.
 
-    def __init__(self, variant="A"):
+    `variant` names one of VARIANTS; `spec` (same keys, plus an optional `clothing` dict, see
+    clothing.py) describes any other body, e.g. one drawn by vary.py."""
+
+    def __init__(self, variant="A", spec=None):
         self.variant = variant
-        self.spec = VARIANTS[variant]
+        self.spec = VARIANTS[variant] if spec is None else spec
         m = anny_model()
         self.model = m
         self.labels = list(m.bone_labels)
@@ -89,7 +92,12 @@ class Body:
         self._coco = anny.KeypointsRegressor.coco(m)
         self.coco_w = self._coco.regression_weights.cpu().numpy()
         self.coco_labels = list(self._coco.labels)
-        self.colors = self._colors()
+        if "clothing" in self.spec:
+            from . import clothing
+
+            self.colors, self.loose = clothing.paint(self)
+        else:
+            self.colors, self.loose = self._colors(), None
 
     def _pheno(self, n):
         return {k: torch.full((n,), float(v)) for k, v in self.spec["phenotype"].items()}

@@ -34,10 +34,17 @@ class Camera:
     width: int = 640
     height: int = 480
     target: tuple = (0.0, 0.0)  # world x, y the camera looks at
+    # None = level camera (the committed set). pitch: + = looking down; roll: + = the image
+    # turns clockwise (the camera rotated counter-clockwise about its viewing axis)
+    pitch_deg: float = None
+    roll_deg: float = None
 
     def label(self):
         d = asdict(self)
         d.pop("target")
+        for k in ("pitch_deg", "roll_deg"):
+            if d[k] is None:
+                d.pop(k)
         return d
 
     @property
@@ -46,11 +53,26 @@ class Camera:
         fwd = -np.array([np.sin(a), -np.cos(a), 0.0])  # from the camera toward the person
         up = np.array([0.0, 0.0, 1.0])
         right = np.cross(fwd, up)
+        if self.pitch_deg is None and self.roll_deg is None:
+            return right, up, fwd
+        p, r = np.radians(self.pitch_deg or 0.0), np.radians(self.roll_deg or 0.0)
+        fwd = np.cos(p) * fwd - np.sin(p) * up
+        up = np.cross(right, fwd)
+        right, up = np.cos(r) * right + np.sin(r) * up, np.cos(r) * up - np.sin(r) * right
         return right, up, fwd
 
     @property
+    def level_fwd(self):
+        """Horizontal viewing direction (the room is built square to it)."""
+        a = np.radians(self.yaw_deg)
+        return -np.array([np.sin(a), -np.cos(a), 0.0])
+
+    @property
     def position(self):
-        r, u, f = self.axes
+        if self.pitch_deg is None and self.roll_deg is None:
+            r, u, f = self.axes
+        else:
+            f = self.level_fwd  # distance_m stays horizontal when the camera tilts
         return np.array([self.target[0], self.target[1], self.height_m]) - f * self.distance_m
 
     def pose(self):

@@ -38,6 +38,26 @@ def exercise(name):
 _BODIES = {}
 
 
+def duration_s(spec):
+    """A clip's length from its rep timeline alone (no posing), for cost estimates."""
+    ex = exercise(spec["exercise"])
+    from .exercises import common
+
+    faults = getattr(ex, "ALL_FAULTS", ex.FAULTS)
+    reps = common.with_defaults(
+        [
+            dict(r, magnitude=r.get("magnitude", 0.1)) if r.get("fault") == "balance_loss" else r
+            for r in spec["reps"]
+        ],
+        faults,
+    )
+    if spec["exercise"] in ("kb_deadlift", "romanian_deadlift", "hip_hinge"):
+        from .exercises import bilateral
+
+        return bilateral.timeline(reps, 10, ex.TEMPO).duration
+    return ex.timeline(reps, 10).duration
+
+
 def get_body(variant):
     if variant not in _BODIES:
         b = body_mod.Body(variant)
@@ -47,6 +67,10 @@ def get_body(variant):
 
 def render_clip(spec, out_dir, fps=30, crf=28, log=print):
     """spec: dict(name, exercise, reps, variant, view, standing, camera overrides...)."""
+    if "variation" in spec:
+        from . import varied
+
+        return varied.render(spec, out_dir, log)
     from .render import Renderer
 
     t0 = time.time()
@@ -83,7 +107,7 @@ def render_clip(spec, out_dir, fps=30, crf=28, log=print):
         for i in range(T):
             color, depth = rnd.frame(verts[i], [poses[i] for _, poses in props])
             vw.write(color)
-            vis[i] = _visibility(image_xy[i], depth_kp[i], depth, lms.depth_tol, cam)
+            vis[i] = visibility(image_xy[i], depth_kp[i], depth, lms.depth_tol, cam)
             if spec.get("png_at") is not None and abs(built["t"][i] - spec["png_at"]) < 0.5 / fps:
                 Path("/work/synthcache/png").mkdir(parents=True, exist_ok=True)
                 _save_png(color, Path("/work/synthcache/png") / f"{name}_{spec['png_at']:.1f}.png")
@@ -156,7 +180,7 @@ def props_of(built, verts=None):
     return out
 
 
-def _visibility(xy, z, depth, tol, cam):
+def visibility(xy, z, depth, tol, cam):
     """1 where no rendered surface lies in front of the keypoint (depth test at its pixel)."""
     H, W = depth.shape
     px = np.clip((xy[:, 0] * W).astype(int), 0, W - 1)

@@ -1,7 +1,9 @@
 """Run MediaPipe PoseLandmarker over rendered clips: detection rate and image error vs labels.
 
 Runs in the project's venv (which has mediapipe), not the generator's:
-  /work/venv/bin/python tools/synth/mpcheck.py models/pose_landmarker_lite.task sample_videos/*.mp4
+  .venv/bin/python tools/synth/mpcheck.py models/pose_landmarker_lite.task sample_videos/*.mp4
+One JSON line per clip; for the varied sets the line carries the clip's variation factors, so
+mpsummary.py --by can break the results down.
 """
 
 import json
@@ -32,7 +34,8 @@ def check(model, path):
                 image_format=mp.ImageFormat.SRGB,
                 data=np.ascontiguousarray(fr.to_ndarray(format="rgb24")),
             )
-            res = lm.detect_for_video(img, int(round(i * 1000 / 30)))
+            # the frame's own timestamp: the varied sets run at 24-60 fps
+            res = lm.detect_for_video(img, int(round(float(fr.pts * fr.time_base) * 1000)))
             n += 1
             if res.pose_landmarks:
                 found += 1
@@ -42,7 +45,10 @@ def check(model, path):
                     errs.append(np.where(vis[i] > 0, d, np.nan))
     e = np.array(errs)
     body = [11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28]
-    return dict(
+    # the clip's scale: the person's standing height in pixels in the first frame
+    lab = json.loads(path.with_suffix("").with_suffix(".labels.json").read_text())
+    tall = float(np.ptp(gt[0, :, 1]) * lab["camera"]["height"])
+    row = dict(
         clip=path.name,
         frames=n,
         detected=found,
@@ -52,6 +58,18 @@ def check(model, path):
         if len(e)
         else None,
     )
+    if len(e):
+        per_frame = np.nanmedian(e[:, body], axis=1) / tall * 100
+        row.update(
+            height_px=round(tall),
+            # error as % of the standing height, so clips of every size compare
+            median_err_pct_height=round(float(np.nanmedian(per_frame)), 2),
+            # frames whose skeleton is off by more than 10 % of the height: lost or scrambled
+            scrambled=int(np.sum(per_frame > 10)),
+        )
+    if "variation" in lab:
+        row["factors"] = lab["variation"]["factors"]
+    return row
 
 
 if __name__ == "__main__":

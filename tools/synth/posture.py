@@ -4,6 +4,10 @@ A posture is a dict of per-frame arrays (degrees unless noted). Segment angles a
 (against the world vertical) so that ground truth such as "trunk 80 deg from vertical" is exact:
   trunk          hip-centre -> shoulder-centre line from vertical, + = tipped forward
   spine_flex     total lumbar+thoracic flexion (+ rounds the back), spread over 5 bones
+  lumbar_flex    flexion of the lumbar bones only (spine05-03; - = arching), optional
+  thoracic_flex  flexion of the thoracic bones only (spine02-01), optional; with either of
+                 these the pelvis pitch is solved from a table so the hip-shoulder line stays
+                 exactly at `trunk` (spine_flex keeps its old 0.55 approximation)
   spine_twist    rotation of the shoulders about the trunk axis relative to the pelvis
   pelvis_open    pelvis rotation about the trunk's long axis, + = the free-leg hip rises
   neck_flex      neck+head flexion relative to the upper back, - = looking up
@@ -23,6 +27,11 @@ from . import rot
 LEG = ["upperleg01", "upperleg02"]
 SHIN = ["lowerleg01", "lowerleg02"]
 SPINE = ["spine05", "spine04", "spine03", "spine02", "spine01"]
+# Bone heads on the reference mesh (m above the hip joints): spine05 0, spine04 0.10,
+# spine03 0.18, spine02 0.25, spine01 0.39, neck01 0.63. The joints at spine05-03 sit at
+# L5/S1, L3/L4 and T12/L1 (lumbar); spine02 (~T10) and spine01 (~T6) bend the thoracic spine.
+LUMBAR_W = [0.3, 0.35, 0.35, 0.0, 0.0]
+THORACIC_W = [0.0, 0.0, 0.0, 0.45, 0.55]
 NECK = ["neck01", "neck02", "neck03", "head"]
 SEG_MASS = dict(
     head=0.081,
@@ -93,14 +102,22 @@ class Rig:
         pel_pitch = (
             g("trunk") - self.trunk_rest - spine_flex * 0.55
         )  # rounding moves the shoulders down
+        split = "lumbar_flex" in P or "thoracic_flex" in P
+        if split:
+            lum, tho = g("lumbar_flex"), g("thoracic_flex")
+            if not getattr(self, "_building_chord", False):
+                pel_pitch = pel_pitch - self.chord_shift(lum, tho)
         # rotation about the pelvis' own long axis: for a left-leg stance the right hip rises
         Gp = rot.mm(rot.rx(pel_pitch), rot.rz(-open_sign * g("pelvis_open")))
         for name in ["root", "pelvis.L", "pelvis.R"]:
             G[:, b.idx[name]] = Gp
         cur = Gp
         per = [0.15, 0.2, 0.2, 0.25, 0.2]
-        for name, w in zip(SPINE, per):
-            cur = rot.mm(cur, rot.mm(rot.rx(spine_flex * w), rot.rz(g("spine_twist") * w)))
+        for k, (name, w) in enumerate(zip(SPINE, per)):
+            flex = spine_flex * w
+            if split:
+                flex = flex + lum * LUMBAR_W[k] + tho * THORACIC_W[k]
+            cur = rot.mm(cur, rot.mm(rot.rx(flex), rot.rz(g("spine_twist") * w)))
             G[:, b.idx[name]] = cur
         spine_top = cur
         for name in ["clavicle.L", "clavicle.R", "shoulder01.L", "shoulder01.R"]:
@@ -164,6 +181,43 @@ class Rig:
                     R = rot.axis_angle(self.curl_axes[(s, f, k)], np.radians(ang * grip))
                     G[:, c] = rot.mm(G[:, b.parents[c]], R)
         return G
+
+    # ---------------------------------------------------------------- split spine
+    _CHORD_L = np.arange(-60.0, 61.0, 5.0)
+    _CHORD_T = np.arange(-30.0, 61.0, 5.0)
+
+    def chord_shift(self, lum, tho):
+        """How far (deg, + = forward) lumbar / thoracic flexion tips the hip-centre ->
+        shoulder-centre line with the pelvis fixed: bilinear in a table built once per body."""
+        if not hasattr(self, "_chord_tab"):
+            L, T = np.meshgrid(self._CHORD_L, self._CHORD_T, indexing="ij")
+            n = L.size
+            P = dict(
+                trunk=np.full(n, self.trunk_rest), lumbar_flex=L.ravel(), thoracic_flex=T.ravel()
+            )
+            self._building_chord = True  # pelvis fixed (pitch 0) while the table is measured
+            try:
+                q = self.points(self.globals(P))
+            finally:
+                self._building_chord = False
+            tr = q["shoulder_mid"] - q["hip_mid"]
+            ang = np.degrees(np.arctan2(-tr[:, 1], tr[:, 2]))
+            zero = np.argmin(np.abs(L.ravel()) + np.abs(T.ravel()))
+            self._chord_tab = (ang - ang[zero]).reshape(L.shape)
+        lum = np.clip(np.asarray(lum, float), self._CHORD_L[0], self._CHORD_L[-1])
+        tho = np.clip(np.asarray(tho, float), self._CHORD_T[0], self._CHORD_T[-1])
+        fi = (lum - self._CHORD_L[0]) / 5.0
+        fj = (tho - self._CHORD_T[0]) / 5.0
+        i = np.minimum(fi.astype(int), len(self._CHORD_L) - 2)
+        j = np.minimum(fj.astype(int), len(self._CHORD_T) - 2)
+        a, c = fi - i, fj - j
+        t = self._chord_tab
+        return (
+            t[i, j] * (1 - a) * (1 - c)
+            + t[i + 1, j] * a * (1 - c)
+            + t[i, j + 1] * (1 - a) * c
+            + t[i + 1, j + 1] * a * c
+        )
 
     # ---------------------------------------------------------------- derived points
     def points(self, G):

@@ -185,16 +185,34 @@ def room_mesh(cam, rng, floor_rgb, wall_rgb):
 
 class Renderer:
     def __init__(
-        self, cam, faces, colors, seed=0, floor_rgb=(0.52, 0.42, 0.32), wall_rgb=(0.66, 0.64, 0.58)
+        self,
+        cam,
+        faces,
+        colors,
+        seed=0,
+        floor_rgb=(0.52, 0.42, 0.32),
+        wall_rgb=(0.66, 0.64, 0.58),
+        scenery=None,
     ):
+        """scenery: None = the committed set's room and lights; else dict(meshes, ambient,
+        lights=[(light, pose)]) from scenery.py."""
         self.cam = cam
         self.faces = faces
         self.colors = colors
-        self.scene = pyrender.Scene(bg_color=[0.0, 0.0, 0.0, 1.0], ambient_light=[0.3, 0.3, 0.3])
-        self.scene.add(room_mesh(cam, np.random.default_rng(seed), floor_rgb, wall_rgb))
+        amb = 0.3 if scenery is None else scenery["ambient"]
+        self.scene = pyrender.Scene(bg_color=[0.0, 0.0, 0.0, 1.0], ambient_light=[amb] * 3)
         pc = pyrender.PerspectiveCamera(
             yfov=np.radians(cam.fov_deg), aspectRatio=cam.width / cam.height, znear=0.2, zfar=30.0
         )
+        if scenery is not None:
+            for m in scenery["meshes"]:
+                self.scene.add(m)
+            self.scene.add(pc, pose=cam.pose())
+            for light, M in scenery["lights"]:
+                self.scene.add(light, pose=M)
+            self._finish_init(cam, colors)
+            return
+        self.scene.add(room_mesh(cam, np.random.default_rng(seed), floor_rgb, wall_rgb))
         self.scene.add(pc, pose=cam.pose())
         # key light above and to one side of the camera, fill from the other side
         r, u, f = cam.axes
@@ -209,6 +227,9 @@ class Renderer:
             x /= np.linalg.norm(x)
             M[:3, 0], M[:3, 1], M[:3, 2] = x, np.cross(z, x), z
             self.scene.add(pyrender.DirectionalLight(color=np.ones(3), intensity=inten), pose=M)
+        self._finish_init(cam, colors)
+
+    def _finish_init(self, cam, colors):
         self.props = []
         self.mat = _matte(0.8)
         self.r = pyrender.OffscreenRenderer(cam.width, cam.height)

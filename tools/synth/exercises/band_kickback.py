@@ -80,7 +80,7 @@ def params(fr, reps):
             pass
         else:
             raise ValueError(f)
-    return P
+    return common.apply_rep_extras(P, fr, reps)
 
 
 def build(rig, reps, standing="L", fps=30):
@@ -98,6 +98,7 @@ def build(rig, reps, standing="L", fps=30):
         pelvis_open=P["pelvis_open"],
         neck_flex=P["neck_flex"],
     )
+    common.split_spine(Q, P)
     Q[f"{st}_knee"] = P["knee"]
     Q[f"{st}_flat"] = True
     Q[f"{st}_abd"] = np.full_like(s, -4.0)
@@ -145,6 +146,7 @@ def build(rig, reps, standing="L", fps=30):
         spine_flex_deg=Q["spine_flex"],
         phase_s=s,
     )
+    truth.update(common.spine_truth(Q))
     return dict(
         t=fr["t"],
         G=G,

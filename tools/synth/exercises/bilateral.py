@@ -97,6 +97,7 @@ def posture(fr, P, stance_abd=8.0):
     knee = P["knee_top"] + (P["knee_bottom"] - P["knee_top"]) * sk
     pitch = np.degrees(np.arcsin(np.clip(P["heel_lift"] / FOOT_LEN, 0, 0.9)))
     Q = dict(standing="L", trunk=trunk, spine_flex=P["spine_flex"], neck_flex=P["neck_flex"])
+    common.split_spine(Q, P)
     for side in "LR":
         Q[f"{side}_knee"] = knee
         Q[f"{side}_flat"] = True

@@ -20,8 +20,33 @@ def rep_labels(tl, reps, faults):
             lab["variant"] = r["variant"]
         if r.get("unit"):
             lab["unit"] = r["unit"]
+        lab.update(r.get("labels", {}))
         out.append({k: (round(v, 3) if isinstance(v, float) else v) for k, v in lab.items()})
     return out
+
+
+def apply_rep_extras(P, fr, reps):
+    """Per-rep keys of the varied sets (absent in the committed set, which is then untouched):
+    lumbar_flex / thoracic_flex (deg at the bottom, - = arching; grow with the hinge progress
+    like spine_round) and trunk_bottom (a graded squat's trunk angle at the bottom)."""
+    if any("lumbar_flex" in r or "thoracic_flex" in r for r in reps):
+        for k in ("lumbar_flex", "thoracic_flex"):
+            P[k] = np.zeros(len(fr["t"]))
+            for i, r in enumerate(reps):
+                m = fr["rep"] == i
+                P[k][m] = r.get(k, 0.0) * fr["s"][m]
+    for i, r in enumerate(reps):
+        if "trunk_bottom" in r:
+            P["trunk_bottom"][fr["rep"] == i] = r["trunk_bottom"]
+    return P
+
+
+def split_spine(Q, P):
+    """Carry lumbar / thoracic flexion into a posture dict when a rep asks for them."""
+    for k in ("lumbar_flex", "thoracic_flex"):
+        if k in P:
+            Q[k] = P[k]
+    return Q
 
 
 def with_defaults(reps, faults):
@@ -86,3 +111,14 @@ def rod(a, b, length=None):
 def sagittal_angle(v):
     """Angle of vector v from vertical in the sagittal plane, + = leaning forward (toward -y)."""
     return np.degrees(np.arctan2(-v[:, 1], v[:, 2]))
+
+
+def spine_truth(Q):
+    """Commanded lumbar / thoracic flexion per frame, when the clip poses them."""
+    if "lumbar_flex" not in Q and "thoracic_flex" not in Q:
+        return {}
+    n = len(Q["trunk"])
+    return {
+        f"{k}_deg": np.asarray(Q.get(k, np.zeros(n)), float)
+        for k in ("lumbar_flex", "thoracic_flex")
+    }

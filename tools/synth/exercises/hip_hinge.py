@@ -33,7 +33,7 @@ def params(fr, reps):
             P, fr, fr["rep"] == i, r["fault"], r["magnitude"]
         ):
             raise ValueError(r["fault"])
-    return P
+    return common.apply_rep_extras(P, fr, reps)
 
 
 class Contacts:
@@ -199,6 +199,7 @@ def build(rig, reps, fps=30, variant="stick"):
     )
     truth.pop("grip_ahead_of_midfoot_m")
     truth.pop("grip_height_m")
+    truth.update(common.spine_truth(Q))
     return dict(
         t=fr["t"],
         G=G,
@@ -267,6 +268,7 @@ def build_band(rig, reps, fps=30):
     )
     truth.pop("grip_ahead_of_midfoot_m")
     truth.pop("grip_height_m")
+    truth.update(common.spine_truth(Q))
     return dict(
         t=fr["t"],
         G=G,

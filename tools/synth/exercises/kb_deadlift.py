@@ -34,7 +34,7 @@ def params(fr, reps):
             P, fr, fr["rep"] == i, r["fault"], r["magnitude"]
         ):
             raise ValueError(r["fault"])
-    return P
+    return common.apply_rep_extras(P, fr, reps)
 
 
 def _solve_depth(rig, fr, P):
@@ -92,6 +92,7 @@ def build(rig, reps, fps=30):
         heel_lift_m=P["heel_lift"],
         phase_s=fr["s"],
     )
+    truth.update(common.spine_truth(Q))
     return dict(
         t=fr["t"],
         G=G,

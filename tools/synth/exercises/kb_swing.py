@@ -82,7 +82,7 @@ def params(fr, reps):
             P["spine_flex"][m] = M * s[m]
         else:
             raise ValueError(f)
-    return P
+    return common.apply_rep_extras(P, fr, reps)
 
 
 def build(rig, reps, fps=30):
@@ -126,6 +126,7 @@ def build(rig, reps, fps=30):
         spine_flex_deg=Q["spine_flex"],
         phase_s=fr["s"],
     )
+    truth.update(common.spine_truth(Q))
     return dict(
         t=fr["t"],
         G=G,

@@ -156,7 +156,9 @@ def params(fr, reps):
             pass
         else:
             raise ValueError(f"unknown SLDL fault {f}")
-    return P
+    from . import common
+
+    return common.apply_rep_extras(P, fr, reps)
 
 
 def posture(fr, P, standing):
@@ -177,6 +179,9 @@ def posture(fr, P, standing):
         pelvis_open=P["pelvis_open"],
         neck_flex=P["neck_flex"],
     )
+    from . import common
+
+    common.split_spine(Q, P)
     Q[f"{standing}_knee"] = knee
     Q[f"{standing}_flat"] = True
     Q[f"{standing}_abd"] = np.full_like(s, -5.0)  # foot under the body's midline
@@ -313,6 +318,7 @@ def build(rig, reps, standing="L", fps=30, bell_kg=12.0):
             lab["variant"] = r.get("variant", "touchdown")
             if lab["variant"] == "foot_shift":
                 lab["unit"] = "m"
+        lab.update(r.get("labels", {}))
         labels.append({k: (round(v, 3) if isinstance(v, float) else v) for k, v in lab.items()})
     truth = dict(
         measured(rig, G, st, q),
@@ -332,6 +338,7 @@ def build(rig, reps, standing="L", fps=30, bell_kg=12.0):
         bell_elbow_deg=Q[f"{st}_elbow"],
         phase_s=fr["s"],
     )
+    truth.update(common.spine_truth(Q))
     return dict(
         t=fr["t"],
         G=G,
