@@ -21,10 +21,13 @@ def measures_csv(
     *,
     rep_index: np.ndarray | None = None,
     phase: np.ndarray | None = None,
+    first_frame: int = 0,
+    header: bool = True,
 ) -> str:
     """CSV text: frame, t_s, rep (0 = between reps), phase, then the measures by name.
 
-    Numbers have 3 decimals; NaN and infinities are empty cells.
+    Numbers have 3 decimals; NaN and infinities are empty cells. ``first_frame`` and
+    ``header=False`` let a long live session write its rows a stretch at a time.
     """
     t = np.asarray(t, dtype=float)
     n = len(t)
@@ -38,8 +41,10 @@ def measures_csv(
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*FIXED_COLUMNS, *names])
-    writer.writerows(zip(range(n), _formatted(t), reps, phases, *columns, strict=True))
+    if header:
+        writer.writerow([*FIXED_COLUMNS, *names])
+    frames = range(first_frame, first_frame + n)
+    writer.writerows(zip(frames, _formatted(t), reps, phases, *columns, strict=True))
     return out.getvalue()
 
 
