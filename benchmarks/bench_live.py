@@ -55,9 +55,10 @@ def run_once(
     record: bool,
     seconds: float | None = None,
     num_poses: int | None = None,
+    outlines: bool | None = None,
 ) -> dict:
     from formcheck.exercises.registry import get_exercise
-    from formcheck.live.app import LIVE_NUM_POSES
+    from formcheck.live.app import LIVE_NUM_POSES, LIVE_OUTLINES
     from formcheck.live.engine import LiveAnalyzer
     from formcheck.live.recorder import SessionRecorder
     from formcheck.live.session import LiveSession
@@ -67,7 +68,11 @@ def run_once(
     ex = get_exercise(exercise)
     with (
         tempfile.TemporaryDirectory() as tmp,
-        PoseEstimator(model, num_poses=num_poses or LIVE_NUM_POSES) as estimator,
+        PoseEstimator(
+            model,
+            num_poses=num_poses or LIVE_NUM_POSES,
+            segmentation=LIVE_OUTLINES if outlines is None else outlines,
+        ) as estimator,
     ):
         # The model is loaded and warmed up before the "camera" starts, as in a session.
         estimator.detect(np.zeros((480, 640, 3), np.uint8), 0)
@@ -80,14 +85,15 @@ def run_once(
                 recorder=recorder,
                 display=StopAfter(seconds),
             )
+            session.stats.latency_ms = _KeepAll()  # in order: does latency grow?
             result = session.run()
             fps = source.fps
     stats = result.stats
     summary = stats.summary()
-    lat = np.asarray(stats.latency_ms)
+    lat = np.asarray(stats.latency_ms.values)
     third = max(1, len(lat) // 3)
     summary.update(
-        model=model,
+        model=model + ("" if outlines is None else (" +outline" if outlines else " -outline")),
         fps=fps,
         reps=len(result.report.reps),
         latency_first_third_p50_ms=float(np.median(lat[:third])),
@@ -96,6 +102,26 @@ def run_once(
         load_average=os.getloadavg()[0],
     )
     return summary
+
+
+class _KeepAll:
+    """The session's latency histogram, also keeping every value in order (a benchmark
+    compares the first third of a run with the last)."""
+
+    def __init__(self) -> None:
+        from formcheck.live.session import Timings
+
+        self._histogram, self.values = Timings(), []
+
+    def append(self, ms: float) -> None:
+        self._histogram.append(ms)
+        self.values.append(ms)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def percentile(self, q: float) -> float:
+        return self._histogram.percentile(q)
 
 
 def main() -> int:
@@ -112,6 +138,12 @@ def main() -> int:
     parser.add_argument(
         "--num-poses", type=int, help="people MediaPipe looks for (live uses 1; try 2)"
     )
+    parser.add_argument(
+        "--outlines",
+        choices=("on", "off", "both"),
+        default="on",
+        help="read the trunk outline from the person mask (live does); both: alternate",
+    )
     args = parser.parse_args()
 
     exercise = args.exercise
@@ -121,23 +153,33 @@ def main() -> int:
             parser.error("--exercise is needed for a clip without a .labels.json beside it")
         exercise = json.loads(labels.read_text())["exercise"]
 
+    modes = {"on": [None], "off": [False], "both": [True, False]}[args.outlines]
     results = []
     for _ in range(args.repeat):
         for model in args.models:
-            results.append(
-                run_once(args.clip, exercise, model, args.record, args.seconds, args.num_poses)
-            )
+            for outlines in modes:
+                results.append(
+                    run_once(
+                        args.clip,
+                        exercise,
+                        model,
+                        args.record,
+                        args.seconds,
+                        args.num_poses,
+                        outlines,
+                    )
+                )
 
     looped = f", looped for {args.seconds:.0f} s" if args.seconds else ""
     print(f"clip {args.clip.name} ({exercise}), record={args.record}{looped}")
     header = (
-        f"{'model':6} {'processed/offered':>18} {'lat p50':>8} {'lat p95':>8} "
+        f"{'model':14} {'processed/offered':>18} {'lat p50':>8} {'lat p95':>8} "
         f"{'first/last third p50':>21} {'work p50':>9} {'work/interval':>14} {'load':>5} reps"
     )
     print(header)
     for r in results:
         print(
-            f"{r['model']:6} {r['frames_processed']:>8}/{r['frames_offered']:<5} "
+            f"{r['model']:14} {r['frames_processed']:>8}/{r['frames_offered']:<5} "
             f"({r['processed_fraction']:.2f}) {r['latency_p50_ms']:>6.1f}ms "
             f"{r['latency_p95_ms']:>6.1f}ms {r['latency_first_third_p50_ms']:>9.1f}/"
             f"{r['latency_last_third_p50_ms']:<6.1f}ms {r['work_p50_ms']:>7.1f}ms "

@@ -243,7 +243,7 @@ def test_failed_clips_are_recorded_and_the_batch_goes_on(clips, first_run):
         assert name in row["error"] and "Traceback" not in row["error"]
         assert f"failed      {clips / 'broken' / name}" in stdout  # streamed as they finish
     ok = [rows[str(clips / d / "set1.mp4")] for d in ("a", "b")]
-    assert [row["status"] for row in ok] == ["ok", "ok"]
+    assert [row["status"] for row in ok] == ["ok", "ok"], [row["error"] for row in ok]
     assert [row["standing_leg"] for row in ok] == ["left", "right"]
     for row in ok:
         assert row["exercise"] == SLDL and row["view"] == "side" and row["reps"] == 1
@@ -257,7 +257,9 @@ def test_each_clip_gets_what_analyze_writes(clips, first_run):
     assert len(folders) == 2
     for folder in folders:
         files = sorted(p.name for p in (out / folder).iterdir())
-        assert files == [RECORD, "measures.csv", "report.json"]  # --no-video, no temp files
+        assert files == [RECORD, "measures.csv", "report.html", "report.json"]  # --no-video
+        # index.html beside the summary links each clip's report.
+        assert f'href="{folder}/report.html"' in (out / "index.html").read_text()
 
 
 def test_same_outputs_as_analyze_with_a_reused_model(clips, first_run, tmp_path):

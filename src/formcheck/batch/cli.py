@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from formcheck.interrupts import stop_on_sigterm
-
 EXIT_OK = 0  # every clip checked now or in an earlier run
 EXIT_CLIPS_FAILED = 3  # the batch ran to its end, and at least one clip failed
 EXIT_INTERRUPTED = 130  # Ctrl-C: finished clips and the summary are kept; rerun to resume
@@ -68,13 +66,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
         from formcheck.batch.errors import BatchInputError
 
         raise BatchInputError("--scheduler is for --engine dask; drop it or use --engine dask")
-    with stop_on_sigterm():
-        outcome = _run(args, engine)
+    outcome = _run(args, engine)  # Ctrl-C and SIGTERM: the summary so far (cli.main)
     found = counts(outcome.results)
     tally = ", ".join(f"{n} {status}" for status, n in found.items())
     print(
         f"{len(outcome.results)} clips: {tally}. Summary: {outcome.summary_csv}, "
-        f"{outcome.summary_json.name}"
+        f"{outcome.summary_json.name}; open index.html beside them in a browser"
     )
     if outcome.interrupted:
         print("formcheck: interrupted; run the same command again to resume", file=sys.stderr)

@@ -33,6 +33,9 @@ class BatchSettings:
     config: str | None = None
     video: bool = True
     force: bool = False
+    # This run of the batch: a clip whose worker died after writing its record but before
+    # reporting it is found done by the rerun in this same run, and is `ok`, not `skipped`.
+    run: str = ""
 
 
 @dataclass

@@ -1,9 +1,12 @@
 """The local engine: one worker process per job slot (one per core by default), each keeping
 its own pose model, fed clips by a process pool and streaming results back as they finish.
 
-Workers ignore Ctrl-C: the main process owns it. It sets a shared stop flag, each worker
-stops at its next frame (analyze cleans up its temp files) and reports the clip as
-interrupted; clips that finished are kept.
+Workers ignore Ctrl-C and SIGTERM: the main process owns stopping. On the first stop signal
+it writes the summary at once (a scheduler may follow SIGTERM with SIGKILL), cancels the
+queued clips, and sets a shared stop flag; each worker stops at its next frame (analyze
+cleans up its temp files) and reports the clip as interrupted; clips that finished are kept
+as they were. A worker still busy after ``STOP_GRACE_S`` is killed and its clip's temporary
+files removed, so stopping never waits on a long clip.
 
 A worker that dies (a native crash on a broken file, the out-of-memory killer) breaks the
 pool. The clips that were being checked then are run again one at a time, so the one that
@@ -14,20 +17,29 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Protocol
 
 from formcheck.batch.jobs import FAILED, BatchSettings, ClipJob, ClipResult
 from formcheck.batch.worker import Hooks, check_clip, install_hooks
+from formcheck.interrupts import blocked_in_children, deferred, ignore_stop_signals
+from formcheck.io.atomic import remove_stale_temps
 
 # How often the main process looks for frame counts while waiting for clips.
 POLL_S = 0.2
 # Frames a worker counts before telling the main process: a message per frame would cost
 # more than it shows.
 FRAMES_PER_MESSAGE = 10
+# After a stop, a worker still busy this long (drawing a long clip's video, stuck in a
+# library) is killed: well inside the 10 s a container runtime waits between its SIGTERM and
+# its SIGKILL, and the summary is written before the wait anyway.
+STOP_GRACE_S = 5.0
 
 CheckFn = Callable[[ClipJob, BatchSettings], ClipResult]
 
@@ -36,6 +48,9 @@ class Sink(Protocol):
     def frames(self, n: int) -> None: ...
 
     def finished(self, job: ClipJob, result: ClipResult) -> None: ...
+
+    # Optional: called once when a stop signal arrives, before the workers are waited for.
+    # def interrupted(self) -> None: ...
 
 
 class QueueHooks(Hooks):
@@ -49,7 +64,7 @@ class QueueHooks(Hooks):
 
     def started(self, job: ClipJob) -> None:
         self._flush()
-        self._channel.put(("started", job.folder))
+        self._channel.put(("started", job.folder, os.getpid()))
 
     def frames(self, n: int) -> None:
         self._unsent += n
@@ -69,7 +84,7 @@ class QueueHooks(Hooks):
 
 
 def _init_worker(channel, stop) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_stop_signals()
     install_hooks(QueueHooks(channel, stop))
 
 
@@ -117,11 +132,15 @@ def _round(
 ) -> tuple[list[ClipJob], list[ClipJob]]:
     """One pool over ``jobs``. Returns the clips lost when a worker died: those being
     checked at the time, and those not yet started."""
-    pool = ProcessPoolExecutor(
-        max_workers=size, mp_context=context, initializer=_init_worker, initargs=(channel, stop)
-    )
-    futures: dict[Future, ClipJob] = {pool.submit(check, job, settings): job for job in jobs}
-    started: set[str] = set()
+    with blocked_in_children():  # workers start with the stop signals blocked
+        pool = ProcessPoolExecutor(
+            max_workers=size,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(channel, stop),
+        )
+        futures: dict[Future, ClipJob] = {pool.submit(check, job, settings): job for job in jobs}
+    started: dict[str, int] = {}  # clip folder -> the worker process checking it
     crashed: list[ClipJob] = []
     unstarted: list[ClipJob] = []
     reported: set[Future] = set()
@@ -129,7 +148,8 @@ def _round(
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
-            _drain(channel, sink, started)
+            with deferred():  # a stop must not cut a message in half
+                _drain(channel, sink, started)
             for future in done:
                 job = futures[future]
                 try:
@@ -144,30 +164,69 @@ def _round(
                 reported.add(future)  # after: a Ctrl-C inside finished() hands it over again
     except KeyboardInterrupt:
         stop.set()
-        pool.shutdown(wait=False, cancel_futures=True)
-        # Workers stop at their next frame; what finishes meanwhile is kept. The channel is
-        # still read meanwhile, so no worker blocks on a full pipe.
-        left = set(futures) - reported
-        while left:
-            _, left = wait(left, timeout=POLL_S)
-            with contextlib.suppress(Exception):  # a message cut by Ctrl-C: only counts lost
-                _drain(channel, sink, started)
-        for future in set(futures) - reported:
-            if not future.cancelled() and future.exception() is None:
-                sink.finished(futures[future], future.result())
+        interrupted = getattr(sink, "interrupted", None)
+        if interrupted is not None:
+            interrupted()
+        _wind_down(pool, futures, reported, channel, sink, started)
         raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     return crashed, unstarted
 
 
-def _drain(channel, sink: Sink, started: set[str]) -> None:
+def _wind_down(
+    pool: ProcessPoolExecutor,
+    futures: dict[Future, ClipJob],
+    reported: set[Future],
+    channel,
+    sink: Sink,
+    started: dict[str, int],
+) -> None:
+    """After a stop: queued clips are cancelled (they never start); clips that finish
+    meanwhile (done, failed, or stopped at their next frame) are handed over as they are;
+    workers still busy after STOP_GRACE_S are killed. Polls ``done()``: ``wait()`` never
+    counts a future cancelled by ``shutdown`` as done, which hung the batch."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_GRACE_S
+    busy: list[Future] = []
+    while True:
+        # Workers keep writing progress while they stop: read on, so none blocks on a pipe.
+        with contextlib.suppress(Exception):
+            _drain(channel, sink, started)
+        for future, job in futures.items():
+            if future in reported or not future.done():
+                continue
+            reported.add(future)
+            if future.cancelled():
+                continue  # never started: the summary says interrupted
+            try:
+                result = future.result()
+            except Exception:  # BrokenProcessPool: cut off, so interrupted
+                continue
+            sink.finished(job, result)
+        busy = [f for f in futures if f not in reported and not f.done()]
+        if not busy or time.monotonic() >= deadline:
+            break
+        time.sleep(POLL_S / 4)
+    for future in busy:
+        folder = futures[future].folder
+        pid = started.get(folder)
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))  # Windows: no SIGKILL
+    if busy:
+        time.sleep(POLL_S)  # let the killed workers go before their files are tidied
+        for future in busy:
+            remove_stale_temps(Path(futures[future].folder), everything=True)
+
+
+def _drain(channel, sink: Sink, started: dict[str, int]) -> None:
     while not channel.empty():
-        kind, value = channel.get()
+        kind, *values = channel.get()
         if kind == "frames":
-            sink.frames(value)
+            sink.frames(values[0])
         elif kind == "started":
-            started.add(value)
+            started[values[0]] = values[1]
 
 
 def _failed(job: ClipJob, error: str) -> ClipResult:

@@ -14,6 +14,7 @@ from types import TracebackType
 
 import numpy as np
 
+from formcheck.pipeline import OUTLINES
 from formcheck.pose.estimator import PersonLandmarks, PoseEstimator
 
 CLIP_GAP_MS = 3_600_000
@@ -25,7 +26,7 @@ class ReusedEstimator:
     """Wraps a :class:`PoseEstimator` so ``with`` ends a clip instead of closing the model."""
 
     def __init__(self, model: str) -> None:
-        self._inner = PoseEstimator(model)
+        self._inner = PoseEstimator(model, segmentation=OUTLINES)
         self.model_name = self._inner.model_name
         self._offset_ms = 0
         self._last_ms = 0

@@ -4,6 +4,7 @@ summary up to date as results stream in, also when the run is interrupted."""
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,10 +13,11 @@ from formcheck.batch.inputs import plan_jobs
 from formcheck.batch.jobs import FAILED, INTERRUPTED, BatchSettings, ClipJob, ClipResult
 from formcheck.batch.progress import BatchDisplay
 from formcheck.batch.summary import SummaryWriter, counts
-from formcheck.io.atomic import create_temp_beside, discard_temp
+from formcheck.io.atomic import create_temp_beside, discard_temp, remove_stale_temps
 
 ENGINES = ("local", "dask")
 AUTO = "auto"
+INTERRUPTED_ERROR = "not checked: the batch was interrupted"
 
 
 @dataclass
@@ -80,9 +82,11 @@ def run_batch(
         config=str(Path(config).resolve()) if config else None,
         video=video,
         force=force,
+        run=uuid.uuid4().hex,
     )
     _check_setup(planned, settings, local=engine == "local")
 
+    remove_stale_temps(out_dir)  # summary files half-written by a killed earlier run
     summary = SummaryWriter(out_dir, planned)
     display = BatchDisplay(len(planned), bars=bars, lines=lines, frames=engine == "local")
     sink = _Sink(summary, display)
@@ -98,7 +102,7 @@ def run_batch(
             run_dask(planned, settings, sink, scheduler)
     except KeyboardInterrupt:
         interrupted = True
-        summary.mark_pending(INTERRUPTED, "not checked: the batch was interrupted")
+        summary.mark_pending(INTERRUPTED, INTERRUPTED_ERROR)
     finally:
         display.close()
     summary.write()
@@ -116,6 +120,13 @@ class _Sink:
     def finished(self, job: ClipJob, result: ClipResult) -> None:
         self._summary.add(job, result)
         self._display.finished(result)
+
+    def interrupted(self) -> None:
+        """A stop signal: the summary is written now, before the workers are waited for, so
+        a SIGKILL that follows a scheduler's SIGTERM still finds it. Clips that finish while
+        the workers stop replace their rows."""
+        self._summary.mark_pending(INTERRUPTED, INTERRUPTED_ERROR)
+        self._summary.write()
 
 
 def _check_setup(jobs: list[ClipJob], settings: BatchSettings, *, local: bool) -> None:

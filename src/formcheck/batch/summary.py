@@ -1,4 +1,4 @@
-"""summary.csv and summary.json: one row per clip of the batch, for triage.
+"""summary.csv, summary.json and index.html: one row per clip of the batch, for triage.
 
 Both are rewritten atomically as clips finish (at most every few seconds) and once at the
 end, so even a killed run leaves a readable summary of what it had done.
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from formcheck.batch.jobs import PENDING, STATUSES, ClipJob, ClipResult
 from formcheck.io.atomic import atomic_write_text
+from formcheck.report.batch_index import write_batch_index
 
 SUMMARY_SCHEMA = 1
 CSV_COLUMNS = (
@@ -135,4 +136,5 @@ class SummaryWriter:
         results = self.results
         atomic_write_text(self.csv_path, summary_csv(results, self.out))
         atomic_write_text(self.json_path, summary_json(results, self.out))
+        write_batch_index(self.out, results)  # index.html: the same rows, for a browser
         self._written_at = time.monotonic()

@@ -81,7 +81,9 @@ def _check(job: ClipJob, settings: BatchSettings, hooks: Hooks) -> ClipResult:
     if not settings.force and fingerprint is not None:
         done = finished_result(Path(job.folder), fingerprint)
         if done is not None:
-            done.status, done.clip, done.output = SKIPPED, job.shown, job.folder
+            this_run = bool(settings.run) and _record_run(Path(job.folder)) == settings.run
+            done.status = OK if this_run else SKIPPED  # SKIPPED: done in an earlier run
+            done.clip, done.output = job.shown, job.folder
             return done
     if hooks.stop_requested():
         return _result(job, INTERRUPTED, error="not checked: the batch was stopped")
@@ -116,7 +118,7 @@ def _check(job: ClipJob, settings: BatchSettings, hooks: Hooks) -> ClipResult:
     else:
         result = _from_report(job, report)
     result.seconds = round(time.perf_counter() - start, 2)
-    _write_record(folder, fingerprint, result, details)
+    _write_record(folder, fingerprint, result, details, run=settings.run)
     return result
 
 
@@ -204,8 +206,21 @@ def finished_result(folder: Path, fingerprint: dict[str, Any]) -> ClipResult | N
         return None  # no record, or one from an older or interrupted run: check again
 
 
+def _record_run(folder: Path) -> str | None:
+    """The batch run that wrote the folder's record, if it says."""
+    try:
+        return json.loads((folder / RECORD).read_text(encoding="utf-8")).get("run")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def _write_record(
-    folder: Path, fingerprint: dict[str, Any] | None, result: ClipResult, details: str | None
+    folder: Path,
+    fingerprint: dict[str, Any] | None,
+    result: ClipResult,
+    details: str | None,
+    *,
+    run: str = "",
 ) -> None:
     from formcheck import __version__
 
@@ -213,6 +228,7 @@ def _write_record(
         "schema": RECORD_SCHEMA,
         "formcheck_version": __version__,
         "fingerprint": fingerprint,
+        "run": run,
         "result": result.to_dict(),
         "traceback": details,
     }

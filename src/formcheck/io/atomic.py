@@ -2,17 +2,95 @@
 
 Everything is first written to a hidden temporary file in the destination folder (same file
 system, so the final ``os.replace`` is atomic), then renamed onto the final path.
+
+A temporary name says which process wrote it (``.report.<pid>-<host><random>.tmp.json``), so
+a later run can tell the leftovers of a killed run (SIGKILL, a power cut: no clean-up could
+run) from files another process is writing right now, and remove only those
+(:func:`remove_stale_temps`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
+import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from formcheck.errors import OutputError
+
+# A temporary file of ours: hidden, the final name's stem, the writer's pid and a tag of its
+# machine, random hex, ".tmp", the final suffix. The second form is the older naming.
+_TEMP_NAME = re.compile(
+    r"^\.(?P<stem>.+)\.(?:(?P<pid>\d+)-(?P<host>[0-9a-f]{4})[0-9a-f]{4}|[0-9a-f]{8})"
+    r"\.tmp(?:\.[^.]*)?$"
+)
+# A temporary file of another machine (a shared network folder) is only taken for a leftover
+# when it has not changed for this long: its writer's process cannot be looked up from here.
+FOREIGN_STALE_AFTER_S = 24 * 3600.0
+
+
+def _host_tag() -> str:
+    return hashlib.sha1(socket.gethostname().encode()).hexdigest()[:4]
+
+
+def temp_name(final: Path) -> str:
+    """A fresh temporary name for ``final``, in its folder's namespace (not created)."""
+    tag = f"{os.getpid()}-{_host_tag()}{secrets.token_hex(2)}"
+    return f".{final.stem}.{tag}.tmp{final.suffix}"
+
+
+def is_temp_name(name: str) -> bool:
+    """``name`` is a temporary file formcheck writes (this version or an older one)."""
+    return _TEMP_NAME.match(name) is not None
+
+
+def _writer_gone(path: Path) -> bool:
+    """The process that wrote this temporary file is no longer running."""
+    match = _TEMP_NAME.match(path.name)
+    if match is None:
+        return False
+    if match["pid"] is None:
+        return True  # the older naming: written before this version, so by no live run
+    pid = int(match["pid"])
+    if match["host"] != _host_tag():
+        try:
+            return time.time() - path.stat().st_mtime > FOREIGN_STALE_AFTER_S
+        except OSError:
+            return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError):
+        return False  # alive (another user's) or cannot tell: keep it
+    return False
+
+
+def remove_stale_temps(folder: Path, *, everything: bool = False) -> list[Path]:
+    """Delete the temporary files in ``folder`` (not its subfolders) left by runs that were
+    killed before they could clean up; ``everything``: also those of live writers (a caller
+    that owns the folder and has just stopped its writer). Returns what was removed; never
+    raises."""
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for path in entries:
+        if not path.name.startswith(".") or not is_temp_name(path.name):
+            continue
+        if (everything or _writer_gone(path)) and path.is_file():
+            with suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def create_temp_beside(path: str | os.PathLike[str]) -> Path:
@@ -38,7 +116,7 @@ def _claim_temp(final: Path, claiming: list[Path]) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for _ in range(100):
-            claiming[:] = [folder / f".{final.stem}.{secrets.token_hex(4)}.tmp{final.suffix}"]
+            claiming[:] = [folder / temp_name(final)]
             try:
                 # O_EXCL: never clobber another writer's temp file. Mode 0o666 lets the umask
                 # decide the final permissions, as for a normally created file (mkstemp's
@@ -104,10 +182,25 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "
 
 
 def _folder_message(folder: Path, error: OSError) -> str:
+    blocker = file_in_the_way(folder)
+    if blocker is not None:
+        return (
+            f"Cannot write to the output folder {folder}: {blocker} is a file, not a folder. "
+            "Choose another output folder, or move that file."
+        )
     return (
         f"Cannot write to the output folder {folder}: {_reason(error)}. Choose a folder you can "
         "write to, or create it and check its permissions."
     )
+
+
+def file_in_the_way(folder: Path) -> Path | None:
+    """The file standing where ``folder`` or one of the folders above it should be, if any
+    (the OS then says only "File exists" or "Not a directory")."""
+    for path in (Path(folder), *Path(folder).parents):
+        if path.exists():
+            return None if path.is_dir() else path
+    return None
 
 
 def _reason(error: OSError) -> str:

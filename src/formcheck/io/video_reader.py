@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -56,7 +57,10 @@ class VideoReader:
             raise ValueError(f"max_side must be a positive number of pixels, got {max_side}")
         self.path = _checked_path(path)
         self.max_side = max_side
-        self.info = _read_info(self.path, max_side)
+        # ``info`` describes the frames as delivered (scaled to ``max_side``), ``source_info``
+        # the clip as stored and shown (a 4K clip is 3840x2160 there, whatever max_side is).
+        self.source_info = _read_info(self.path, None)
+        self.info = _scaled_info(self.source_info, max_side)
         self.warnings: list[str] = []
         self._iterations: list[Generator[Frame, None, None]] = []
 
@@ -214,6 +218,13 @@ class _Timeline:
         self.last_t = t
         self._count += 1
         return t
+
+
+def _scaled_info(info: VideoInfo, max_side: int | None) -> VideoInfo:
+    """``info`` with the size frames have once scaled to fit ``max_side`` (rotation applied:
+    the longest side is the same either way)."""
+    width, height = _scaled_size(info.width, info.height, max_side)
+    return replace(info, width=width, height=height)
 
 
 def _read_info(path: Path, max_side: int | None) -> VideoInfo:

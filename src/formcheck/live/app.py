@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from formcheck.exercises.registry import get_exercise
+from formcheck.io.atomic import remove_stale_temps
 from formcheck.live.display import NoDisplay, WindowDisplay
 from formcheck.live.engine import LiveAnalyzer, LiveEvent
 from formcheck.live.recorder import SessionOutputs, SessionRecorder
@@ -18,6 +19,9 @@ from formcheck.pose.estimator import PoseEstimator
 # One person in front of their own camera: asking MediaPipe for two poses made a frame's work
 # 1.2 camera intervals on a 2-core machine (lite; docs/live.md), so frames were dropped.
 LIVE_NUM_POSES = 1
+# The person mask, for the traced back line and the back rules (pose.outline): about a tenth
+# more pose time per frame (docs/live.md has the latency measured with it).
+LIVE_OUTLINES = True
 
 
 def run_live(
@@ -39,11 +43,15 @@ def run_live(
     ex = get_exercise(exercise, Path(config) if config is not None else None)
     folder = None
     if record is not None:
+        # A session killed earlier (SIGKILL, power cut) left its unfinished video behind; its
+        # report.json, rewritten after every rep, is kept.
+        for earlier in Path(record).glob("session-*"):
+            remove_stale_temps(earlier)
         folder = SessionOutputs.in_folder(record_folder(Path(record))).folder
     display = WindowDisplay(f"formcheck: {ex.title}") if window else NoDisplay()
     try:
         with (
-            PoseEstimator(model, num_poses=LIVE_NUM_POSES) as estimator,
+            PoseEstimator(model, num_poses=LIVE_NUM_POSES, segmentation=LIVE_OUTLINES) as estimator,
             open_source(camera, max_side=max_side) as source,
         ):
             analyzer = LiveAnalyzer(ex, source.frame_size, fps=source.fps)

@@ -17,7 +17,8 @@ EPILOG = f"""\
 --camera takes a camera number (0 is the usual webcam), a stream URL, or a video file,
 which is played at its real pace as if it were a camera.
 With --record DIR each session is saved in a new folder under DIR: the annotated video as
-shown, report.json (rewritten after every rep) and measures.csv, on any exit, Ctrl-C included.
+shown, report.json (rewritten after every rep), measures.csv and report.html, on any exit,
+Ctrl-C included.
 exit status: 0 session ended; 3 the camera was lost (the session so far is saved);
 130 interrupted with Ctrl-C (saved); 2 a mistake in the command or set-up.
 """
@@ -56,7 +57,6 @@ def register(sub) -> None:
 
 
 def cmd_live(args: argparse.Namespace) -> int:
-    from formcheck.interrupts import stop_on_sigterm
     from formcheck.live.app import run_live
 
     def warn(message: str) -> None:
@@ -71,18 +71,18 @@ def cmd_live(args: argparse.Namespace) -> int:
         + ("Ctrl-C ends the session." if args.no_window else KEY_HELP + "."),
         flush=True,
     )
-    with stop_on_sigterm():
-        result = run_live(
-            args.exercise,
-            camera=args.camera,
-            model=args.model,
-            config=args.config,
-            voice=args.voice,
-            record=args.record,
-            window=not args.no_window,
-            on_event=on_event,
-            warn=warn,
-        )
+    # Ctrl-C and SIGTERM end the session as `q` does, with its recording (cli.main).
+    result = run_live(
+        args.exercise,
+        camera=args.camera,
+        model=args.model,
+        config=args.config,
+        voice=args.voice,
+        record=args.record,
+        window=not args.no_window,
+        on_event=on_event,
+        warn=warn,
+    )
     report, stats = result.report, result.stats.summary()
     print(
         f"session over: {len(report.reps)} reps, {report.fault_count} faults; "
@@ -91,7 +91,10 @@ def cmd_live(args: argparse.Namespace) -> int:
         flush=True,
     )
     if "report" in report.outputs:
-        print(f"saved in {Path(report.outputs['report']).parent}", flush=True)
+        saved = f"saved in {Path(report.outputs['report']).parent}"
+        if "html" in report.outputs:
+            saved += f"; full report: {report.outputs['html']}"
+        print(saved, flush=True)
     if result.reason == "camera_lost":
         print(f"formcheck: error: {result.message}", file=sys.stderr)
         return EXIT_CAMERA_LOST

@@ -17,6 +17,7 @@ machine instead of peaks of the whole signal) differ. A rep is judged twice:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -31,10 +32,11 @@ from formcheck.analysis import (
     setup_reason,
 )
 from formcheck.exercises.registry import Exercise
+from formcheck.live.history import RollingSequence
 from formcheck.live.setup_help import framing_problem, view_advice
 from formcheck.pose.estimator import PersonLandmarks
 from formcheck.pose.landmarks import Landmark as L
-from formcheck.pose.sequence_builder import SequenceBuilder
+from formcheck.render.back_line import back_line
 from formcheck.render.overlay import OverlayState
 from formcheck.render.timeline import banner_text, overlay_anchor
 from formcheck.reps.live_counter import LiveRepCounter
@@ -67,6 +69,11 @@ class LiveSettings:
     context_s: float = 8.0  # a rep is judged with up to this much history before it
     banner_hold_s: float = 2.5  # a called-out fault stays on screen this long
     setup_hint_after_s: float = 1.0  # a framing problem must last this long to be shown
+    # History older than this is done with (every forget_every_s), and forgotten a rep and
+    # its context later, so memory stays flat in a long session; never the frames a rep
+    # still waiting to be judged needs. About 2 minutes held: 6 MB at 30 fps.
+    keep_s: float = 60.0
+    forget_every_s: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,10 @@ class LiveUpdate:
     visibility: np.ndarray | None
     state: OverlayState
     events: list[LiveEvent] = field(default_factory=list)
+    # The traced back line of this frame (render.back_line): (K, 2) normalised, and +1 / -1
+    # where it rounds / arches past the back rule; None without an outline.
+    back_xy: np.ndarray | None = None
+    back_flag: int = 0
 
 
 @dataclass
@@ -109,7 +120,12 @@ class LiveAnalyzer:
     ) -> None:
         self.exercise = exercise
         self.settings = settings
-        self.buffer = SequenceBuilder(frame_size)
+        self.buffer = RollingSequence(frame_size)
+        # Called with a session frame index just before the frames older than it are
+        # forgotten (the recorder writes their measures to measures.csv then).
+        self.on_forget: Callable[[int], None] | None = None
+        self._last_forget_t: float | None = None
+        self._done_before = 0  # frames before this were handed to on_forget
         self.counter = LiveRepCounter(exercise.rep_settings)
         self._drawn_xy = OneEuroFilter(settings.smoothing)
         self._judged_xy = CausalLowpass(
@@ -133,7 +149,8 @@ class LiveAnalyzer:
         self._said_setup: set[str] = set()
         self._standing = "left"
         self._count_offset = 0  # reps counted before the last reset
-        self._signal: list[float] = []  # the rep signal per buffer frame
+        self._signal: list[float] = []  # the rep signal per frame held in the buffer
+        self._signal_first = 0  # the session index of _signal[0]
 
     # --- per frame ------------------------------------------------------------------------
 
@@ -143,7 +160,10 @@ class LiveAnalyzer:
             xy = self._drawn_xy(t, person.image_xy)
             vis = person.visibility
             judged = PersonLandmarks(
-                self._judged_xy(person.image_xy), self._judged_world(person.world_xyz), vis
+                self._judged_xy(person.image_xy),
+                self._judged_world(person.world_xyz),
+                vis,
+                outline=person.outline,
             )
             self.buffer.append(t, judged)
         else:
@@ -167,7 +187,30 @@ class LiveAnalyzer:
         self._confirm_swings(t, events)
         self._judge_due(t, events)
         note = self._setup_note(t, xy, vis, events)
-        return LiveUpdate(i, xy, vis, self._overlay(t, values, note), events)
+        self._forget_old(t)
+        back_xy, back_flag = self._back_line(person, xy)
+        return LiveUpdate(
+            i, xy, vis, self._overlay(t, values, note), events, back_xy=back_xy, back_flag=back_flag
+        )
+
+    def _back_line(self, person: PersonLandmarks | None, xy: np.ndarray | None):
+        """This frame's traced back line, drawn on the smoothed landmarks."""
+        if person is None or person.outline is None or xy is None:
+            return None, 0
+        frame = PoseSequence(
+            t=np.zeros(1),
+            image_xy=xy[None],
+            world_xyz=person.world_xyz[None],
+            visibility=person.visibility[None],
+            frame_size=self.buffer.frame_size,
+            outline=person.outline.depth[None],
+            outline_sharpness=person.outline.sharpness[None],
+        )
+        facing = self.view.facing if self.view is not None else 1
+        body = Body(frame, near_side_sides(frame), facing, self.view.view if self.view else "side")
+        measures = compute_measures(body, ["back_bend_deg", "back_rounding"])
+        line = back_line(frame, facing, measures, self.exercise)
+        return line.xy[0], int(line.flag[0])
 
     @property
     def _in_rep(self) -> bool:
@@ -231,10 +274,46 @@ class LiveAnalyzer:
             events.append(LiveEvent("setup", t, advice.message, cue=advice.message))
 
     def _recent(self, seconds: float) -> PoseSequence:
-        n = self.buffer.n
         t = self.buffer.times
-        start = int(np.searchsorted(t, t[-1] - seconds)) if n else 0
+        start = self.buffer.index_after(t[-1] - seconds) if len(t) else self.buffer.first
         return self.buffer.tail(start)
+
+    def _forget_old(self, t: float) -> None:
+        """Every ``forget_every_s``: the frames older than ``keep_s`` are done with, unless a
+        rep still to be judged needs them (from its context on). ``on_forget`` is told; the
+        frames are then held ``lookback_frames`` longer, so whoever writes them out (the
+        recorder's measures.csv) sees each rep whole, with the standing before it."""
+        if self._last_forget_t is None:
+            self._last_forget_t = t
+        if t - self._last_forget_t < self.settings.forget_every_s:
+            return
+        self._last_forget_t = t
+        context = self._context_frames()
+        cut = self.buffer.index_after(t - self.settings.keep_s)
+        waiting = [w for w, _ in self._pending] + [w for w, _ in self._unconfirmed]
+        partial = self.counter.partial_window()
+        for w in [*waiting, *([partial] if partial is not None else [])]:
+            cut = min(cut, w.start - context)
+        if cut <= self._done_before:
+            return
+        if self.on_forget is not None:
+            self.on_forget(cut)
+        self._done_before = cut
+        forget = cut - self.lookback_frames()
+        if forget > self.buffer.first:
+            self.buffer.forget_before(forget)
+            del self._signal[: forget - self._signal_first]
+            self._signal_first = forget
+
+    def lookback_frames(self) -> int:
+        """History held before the frames handed to ``on_forget``: the longest rep and its
+        context."""
+        longest = self.exercise.rep_settings.max_duration_s + self.settings.context_s
+        return int(longest * self._fps())
+
+    def _fps(self) -> float:
+        t = self.buffer.times
+        return (len(t) - 1) / max(1e-6, t[-1] - t[0]) if len(t) > 1 else 30.0
 
     def _sides(self, n: int, standing: str) -> BodySides:
         left = np.full(n, standing == "left")
@@ -306,11 +385,11 @@ class LiveAnalyzer:
         tested = finished or w
         seq, offset = self._slice(tested.start)
         view = self.view.view if self.view is not None else "side"  # unknown yet: test feet
-        reason = setup_reason(seq, _shifted(tested, -offset), self.exercise, view)
+        reason = setup_reason(seq, shifted(tested, -offset), self.exercise, view)
         if reason:
             self.counter.count -= 1
             self.warnings.append(
-                f"a hinge at {self.buffer.times[w.bottom]:.1f} s {reason}: "
+                f"a hinge at {self.buffer.time_at(w.bottom):.1f} s {reason}: "
                 "treated as getting into position, not counted as a rep"
             )
             events.append(
@@ -323,15 +402,13 @@ class LiveAnalyzer:
         events.append(LiveEvent("rep", t, self.rep_label(len(self.windows)), cue=str(count)))
 
     def _context_frames(self) -> int:
-        t = self.buffer.times
-        if len(t) < 2:
+        if len(self.buffer.times) < 2:
             return 0
-        fps = (len(t) - 1) / max(1e-6, t[-1] - t[0])
-        return int(self.settings.context_s * fps)
+        return int(self.settings.context_s * self._fps())
 
     def _slice(self, start: int) -> tuple[PoseSequence, int]:
         """The buffer from a little before ``start`` to the newest frame, and its offset."""
-        offset = max(0, start - self._context_frames())
+        offset = max(self.buffer.first, start - self._context_frames())
         return self.buffer.tail(offset), offset
 
     def _check_rep_so_far(self, t: float, events: list[LiveEvent]) -> None:
@@ -384,19 +461,22 @@ class LiveAnalyzer:
         ``lockout_s`` after that (or until the next rep starts). Returns the rep so far and
         whether its finish has been seen whole."""
         s = self.exercise.rep_settings
-        t = self.buffer.times
+        t = self.buffer.times  # t[k] is session frame first + k
+        first = self.buffer.first
         following = self.counter.partial_window()
         # As in the clip analysis, the finish may run into the next rep's first frames, up to
         # its deepest point (a lean back at the top moves the signal like a new rep would).
-        stop = following.bottom if following is not None else len(t) - 1
-        after = np.asarray(self._signal[w.end : stop + 1])
+        stop = following.bottom if following is not None else self.buffer.n - 1
+        held = self._signal_first
+        after = np.asarray(self._signal[w.end - held : stop + 1 - held])
         end = w.end
         if np.isfinite(after).any():
             top = float(np.nanmin(after))
             settled = np.flatnonzero(after <= top + s.edge_fraction * (w.depth - top))
             end = w.end + int(settled[0])
-        limit = int(np.searchsorted(t, t[end] + s.lockout_s, side="right")) - 1
-        complete = following is not None or t[-1] >= t[end] + s.lockout_s
+        end_t = t[end - first]
+        limit = first + int(np.searchsorted(t, end_t + s.lockout_s, side="right")) - 1
+        complete = following is not None or t[-1] >= end_t + s.lockout_s
         return replace(w, end=end, lockout_end=max(end, min(limit, stop))), complete
 
     def _judge(self, w: RepWindow, exercise: Exercise) -> Rep | None:
@@ -404,11 +484,11 @@ class LiveAnalyzer:
             return None
         seq, offset = self._slice(w.start)
         earlier = [
-            _shifted(c, -offset)
+            shifted(c, -offset)
             for c in self.windows
             if c.start >= offset and c.end < w.start and c.start != w.start
         ]
-        target = _shifted(w, -offset)
+        target = shifted(w, -offset)
         analysis = analyze_smoothed(
             seq, exercise, view=self.view, windows=[*earlier, target], standing_until=target.start
         )
@@ -452,7 +532,8 @@ class LiveAnalyzer:
         view = f"{self.view.view} view" if self.view is not None else ""
         return OverlayState(
             exercise=self.exercise.name,
-            rep_count=self.rep_count,
+            # The rep in progress, as the clip's video shows it: rep 2 reads 2 while it happens.
+            rep_count=self.rep_count + (1 if self._in_rep else 0),
             phase=self.counter.phase,
             angles=tuple(angles),
             banners=tuple(b.text for b in self._banners),
@@ -473,7 +554,8 @@ class LiveAnalyzer:
         return dict(Counter(leg for leg in legs if leg))
 
 
-def _shifted(w: RepWindow, by: int) -> RepWindow:
+def shifted(w: RepWindow, by: int) -> RepWindow:
+    """``w`` with every frame index moved by ``by``."""
     return replace(
         w,
         start=w.start + by,
