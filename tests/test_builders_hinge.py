@@ -202,6 +202,7 @@ HINGE_CHECKS = {
     # The clean lockout stands to 1 deg of trunk lean: stopping at 25 is 24 short.
     ("kb_deadlift", "incomplete_lockout"): (LOCKOUT, 24.0, 0.1),
     ("kb_deadlift", "heel_lift"): (HEEL, 0.04, 1e-6),
+    ("kb_deadlift", "squat_not_hinge"): (KNEE_AT_BOTTOM, 130.0 - 95.0, 0.5),
     ("romanian_deadlift", "knees_too_bent"): (KNEE_AT_BOTTOM, 60.0 - 18.0, 0.5),
     ("romanian_deadlift", "spine_round"): (SPINE, 35.0, 0.1),
     ("romanian_deadlift", "gaze_not_neutral"): (GAZE, 70.0, 0.1),

@@ -75,9 +75,17 @@ def test_every_exercise_of_the_sources_is_supported():
     assert set(available()) == set(FAULT_TABLES)
 
 
+# Rules beyond an exercise's table, each quoting its own seed sentence: a kettlebell deadlift
+# lifted by squatting is called out as the hinge drill's fault is ("the deadlift, which is
+# just a weighted hinge"; "Your knees and hips will bend as your chest comes forward while
+# letting your hips move back").
+EXTRA_RULES = {"kb_deadlift": {"squat_not_hinge"}}
+
+
 @pytest.mark.parametrize("name", sorted(FAULT_TABLES))
 def test_exercise_has_every_fault_of_its_table(name):
-    assert {r.id for r in get_exercise(name).rules} == FAULT_TABLES[name]
+    expected = FAULT_TABLES[name] | EXTRA_RULES.get(name, set())
+    assert {r.id for r in get_exercise(name).rules} == expected
 
 
 @pytest.mark.parametrize("name", available())
@@ -114,7 +122,7 @@ def test_override_threshold_and_disable(tmp_path):
         "[kb_single_leg_deadlift.rules.hips_open]\nthreshold = 20.5\n"
         "[kb_single_leg_deadlift.rules.arm_pull]\nenabled = false\n"
         "[kb_single_leg_deadlift.rules.balance_loss]\nfree_foot_down_s = 0.5\n"
-        "[kb_single_leg_deadlift.reps]\nmin_depth = 30\n"
+        "[kb_single_leg_deadlift.reps]\nmin_depth = 0.2\n"
     )
     ex = get_exercise("kb_single_leg_deadlift", cfg)
     rules = {r.id: r for r in ex.rules}
@@ -123,7 +131,25 @@ def test_override_threshold_and_disable(tmp_path):
     thresholds = {c.measure: c.threshold for c in rules["balance_loss"].conditions}
     assert thresholds["free_foot_down_s"] == 0.5
     assert thresholds["standing_foot_travel"] == 0.03  # untouched
-    assert ex.rep_settings.min_depth == 30
+    assert ex.rep_settings.min_depth == 0.2
+
+
+@pytest.mark.parametrize(
+    ("exercise", "value", "ok"),
+    [
+        ("kb_single_leg_deadlift", "30.0", False),  # degrees, for a signal in body fractions
+        ("kb_single_leg_deadlift", "0.2", True),
+        ("band_kickback", "150.0", True),  # the kickback's signal is the leg's angle
+    ],
+)
+def test_rep_depths_must_be_in_the_rep_signals_unit(tmp_path, exercise, value, ok):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f"[{exercise}.reps]\nmin_depth = {value}\n")
+    if ok:
+        assert get_exercise(exercise, cfg).rep_settings.min_depth == float(value)
+    else:
+        with pytest.raises(ConfigError, match="min_depth = 30 .* cannot be right: reps are found"):
+            get_exercise(exercise, cfg)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from formcheck.analysis import analyze_sequence
 from formcheck.exercises.registry import get_exercise
 from formcheck.live.engine import LiveAnalyzer
 from formcheck.pose.estimator import PersonLandmarks
+from formcheck.pose.outline import Outline
 
 SLDL = "kb_single_leg_deadlift"
 
@@ -29,7 +30,12 @@ def play(seq, exercise, analyzer=None, until=None):
     for k in range(len(seq) if until is None else until):
         person = None
         if seq.has_pose[k]:
-            person = PersonLandmarks(seq.image_xy[k], seq.world_xyz[k], seq.visibility[k])
+            outline = None
+            if seq.outline is not None:  # the builder's trunk outline, as a mask would give it
+                outline = Outline(seq.outline[k], seq.outline_sharpness[k])
+            person = PersonLandmarks(
+                seq.image_xy[k], seq.world_xyz[k], seq.visibility[k], outline=outline
+            )
         update = analyzer.update(float(seq.t[k]), person)
         events += [(k, e) for e in update.events]
     return analyzer, events

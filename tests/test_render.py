@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -230,10 +232,73 @@ def make_timeline(**kwargs):
     return build_timeline(timeline_report(), t, angles, **kwargs)
 
 
-def test_rep_count_increments_at_each_rep_end():
+def test_rep_counter_names_the_rep_in_progress():
+    """Rep 2 reads 2 while it happens (it read 1, the reps completed), and stays there
+    until rep 3 starts."""
     state_at = make_timeline()
-    counts = {frame: state_at(frame).rep_count for frame in (0, 89, 90, 389, 390, 460, 599)}
-    assert counts == {0: 0, 89: 0, 90: 1, 389: 1, 390: 2, 460: 3, 599: 3}
+    frames = (0, 29, 30, 89, 90, 149, 150, 389, 390, 400, 599)
+    counts = {frame: state_at(frame).rep_count for frame in frames}
+    assert counts == {
+        0: 0,
+        29: 0,
+        30: 1,
+        89: 1,
+        90: 1,
+        149: 1,
+        150: 2,
+        389: 2,
+        390: 2,
+        400: 3,
+        599: 3,
+    }
+
+
+def test_the_panel_says_rep_during_a_rep_and_reps_between(monkeypatch):
+    from formcheck.render import overlay
+
+    said = []
+    monkeypatch.setattr(overlay, "_put", lambda image, text, *args: said.append(text))
+    image = np.zeros((480, 640, 3), np.uint8)
+    for phase in ("descent", "top"):
+        draw_overlay(image, None, None, OverlayState("x", 2, phase, (), (), frozenset()))
+    assert said.count("REP") == 1 and said.count("REPS") == 1
+
+
+def test_banner_says_what_went_wrong_and_how_to_fix_it():
+    from formcheck.render.timeline import banner_text
+
+    two = fault(50, "bell_drift", ())
+    two = replace(two, message="The bell drifted away. Let it travel beside the shin.")
+    assert banner_text(two) == "The bell drifted away. Let it travel beside the shin."
+    assert banner_text(replace(two, confidence="low")).endswith("beside the shin.")
+
+
+def test_the_degree_sign_sits_against_the_number(monkeypatch):
+    """OpenCV 5 draws "°" after the digits; OpenCV 4 gets a ring just past them."""
+    from formcheck.render import overlay
+
+    put, rings = [], []
+    monkeypatch.setattr(
+        overlay, "_put", lambda image, text, origin, *args: put.append((text, origin))
+    )
+    monkeypatch.setattr(
+        overlay.cv2, "circle", lambda image, centre, r, *a: rings.append((centre, r))
+    )
+    points = np.full((33, 2), np.nan)
+    points[25] = (300, 240)
+    state = OverlayState("x", 0, "top", (("knee", 32.4, 25),), (), frozenset())
+    for unicode_text in (True, False):
+        put.clear(), rings.clear()
+        monkeypatch.setattr(overlay, "UNICODE_TEXT", unicode_text)
+        draw_overlay(np.zeros((480, 640, 3), np.uint8), points, np.ones(33), state)
+        ((text, (x, _)),) = [(t, o) for t, o in put if t.startswith("knee")]
+        if unicode_text:
+            assert text == "knee 32\u00b0"
+        else:
+            assert text == "knee 32"
+            width = overlay._text_size(text, 0.5 * 1.0, 1)[0]
+            ((centre, r),) = [ring for ring in rings if ring[1] == 2]  # not the joint's dot
+            assert 0 <= centre[0] - r - (x + width) <= 1  # the ring starts where the digits end
 
 
 def test_phases_follow_start_bottom_and_end():

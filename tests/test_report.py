@@ -16,11 +16,11 @@ from formcheck.report.summary import format_summary
 from formcheck.types import Fault, Rep, Report, VideoInfo
 
 
-def make_fault(rule_id: str, message: str, onset_frame: int = 40) -> Fault:
+def make_fault(rule_id: str, message: str, onset_frame: int = 40, cue: str = "Bell close") -> Fault:
     return Fault(
         rule_id=rule_id,
         message=message,
-        cue="bell close",
+        cue=cue,
         value=0.12,
         threshold=0.08,
         comparison=">",
@@ -60,7 +60,7 @@ def make_report() -> Report:
         metrics={"depth_deg": 81.0, "descent_s": 1.5, "ascent_s": 1.2, "pause_s": math.nan},
         faults=[
             make_fault("bell_drift", "Keep the bell close to your shin", 120),
-            make_fault("hip_open", "Keep your hips square to the floor", 130),
+            make_fault("hip_open", "Keep your hips square to the floor", 130, "Hips square"),
         ],
         not_assessable=["knee_valgus"],
     )
@@ -159,21 +159,47 @@ def test_summary_names_the_clip_each_rep_each_fault_and_caveats():
     assert "standing leg left" in text
     assert "pose_landmarker_full" in text
     rep_lines = [line for line in text.splitlines() if line.startswith("Rep ")]
-    assert len(rep_lines) == 2
+    assert len(rep_lines) == 2  # one line a rep
     assert rep_lines[0] == (
         "Rep 1  0.7\u20132.7 s  depth 78\u00b0  down 1.0 s / pause 0.2 s / up 0.8 s  \u2713 clean"
     )
     assert rep_lines[1] == (
         "Rep 2  3.1\u20136.4 s  depth 81\u00b0  down 1.5 s / up 1.2 s"
-        "  \u2717 Keep the bell close to your shin (bell_drift)"
+        "  \u2717 Bell close, Hips square"
     )
-    assert "\u2717 Keep your hips square to the floor (hip_open)" in text
+    # Each fault's words once, with the reps it happened in.
+    assert "  \u2717 Bell close (bell_drift, rep 2): Keep the bell close to your shin" in text
+    assert "  \u2717 Hips square (hip_open, rep 2): Keep your hips square to the floor" in text
     assert "hip_rotation: needs a front or back view" in text
-    assert "knee_valgus: not assessable in rep 2" in text
+    assert "knee_valgus (rep 2): not assessable" in text
     assert "The clip is dark: landmarks may jitter." in text
     assert "out/IMG_0042_annotated.mp4" in text
     assert "\033[" not in text
     assert len(text.splitlines()) < 25
+
+
+def test_summary_says_each_not_assessable_rule_once_with_its_reason():
+    """An edited real clip used to print 16 "not assessable" lines, most of them twice: the
+    analysis records a rule's per-rep reason as ``rule@repN`` as well as in the rep."""
+    report = make_report()
+    reason = "not assessable: the standing foot was not seen"
+    report.reps[0].not_assessable = ["heel_lift"]
+    report.reps[1].not_assessable = ["heel_lift", "knee_valgus"]
+    report.not_assessable |= {"heel_lift@rep1": reason, "heel_lift@rep2": reason}
+    report.not_assessable["knee_valgus@rep2"] = "not assessable: the knee was hidden"
+    report.outputs["html"] = "out/report.html"
+    text = format_summary(report)
+    lines = [line for line in text.splitlines() if line.startswith("  - ")]
+    assert lines == [
+        "  - hip_rotation: needs a front or back view",
+        "  - heel_lift (reps 1, 2): the standing foot was not seen",
+        "  - knee_valgus (rep 2): the knee was hidden",
+    ]
+    assert text.count("heel_lift") == 1
+    # Where the full report is, and what lies beside it.
+    assert text.splitlines()[-1] == (
+        "Full report: out/report.html (IMG_0042_annotated.mp4 beside it)"
+    )
 
 
 def test_summary_colour_only_when_asked_and_same_words():
@@ -209,10 +235,15 @@ def test_summary_marks_low_confidence_faults_as_possible_and_lists_the_rules():
     report.low_confidence = {"bell_drift": "read roughly on real clips"}
     text = format_summary(report)
 
-    assert "? possibly: Keep the bell close to your shin (bell_drift, uncertain)" in text
-    assert "\u2717 Keep the bell close to your shin" not in text
-    assert "\u2717 Keep your hips square to the floor (hip_open)" in text  # still certain
-    assert 'Low confidence, told as "possibly"' in text
-    assert "bell_drift: read roughly on real clips" in text
+    assert (
+        "Rep 2  3.1\u20136.4 s  depth 81\u00b0  down 1.5 s / up 1.2 s"
+        "  \u2717 Hips square  ? possibly Bell close" in text
+    )
+    assert (
+        "  ? possibly Bell close (bell_drift, rep 2): Keep the bell close to your shin"
+        " (uncertain: read roughly on real clips)"
+    ) in text
+    assert "\u2717 Bell close" not in text
+    assert "  \u2717 Hips square (hip_open, rep 2): Keep your hips square to the floor" in text
     assert banner_text(unsure) == "Possibly: Keep the bell close to your shin"
     assert banner_text(report.reps[1].faults[1]) == "Keep your hips square to the floor"

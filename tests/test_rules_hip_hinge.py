@@ -33,14 +33,6 @@ MISSES = {
         "at most 0.010 (seeds 0-2); the threshold was raised for MediaPipe's heel jitter on "
         "rendered clips (docs/accuracy.md), so a 4 cm lift is never reported"
     ),
-    ("hips_rise_first", "side", "band"): (
-        "knee_lead_on_ascent is NaN (not assessable) on the faulty rep: the band drill's "
-        "knees travel only 14 deg (20 -> 6) and the measure starts at the deepest trunk frame; "
-        "where noise puts that frame late in the flat bottom the knees have already "
-        "straightened and < 12 deg (MIN_KNEE_RANGE_DEG) is left. Seeds 0-5: faulty rep "
-        "0.80-0.92 when assessable, NaN for seeds 2 and 3 (this test); clean reps 0.15-0.48 "
-        "against the 0.5 threshold"
-    ),
 }
 FALSE_ALARMS: dict[tuple[str, str, str], str] = {}
 VARIANTS = {

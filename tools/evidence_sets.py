@@ -12,6 +12,7 @@ from formcheck.errors import FormcheckError
 from formcheck.evaluation.evidence import labelled_sets
 from formcheck.evaluation.manifest import Manifest
 from formcheck.evaluation.poses import DEFAULT_CACHE
+from formcheck.evaluation.split import load_split
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -19,6 +20,13 @@ PROJECT = Path(__file__).resolve().parents[1]
 def add_set_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rendered", default=str(PROJECT / "sample_videos"))
     parser.add_argument("--real", default=str(PROJECT / "eval" / "real_manifest.json"))
+    parser.add_argument(
+        "--part",
+        choices=("tune", "test", "all"),
+        default="tune",
+        help="which part of the fixed split (eval/split.json) to read: thresholds are set on "
+        "the tuning part only (default tune)",
+    )
 
 
 def add_pose_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +45,12 @@ def load_sets(args: argparse.Namespace) -> list[tuple[str, Manifest]] | None:
         return None
     for note in notes:
         print(note, file=sys.stderr)
+    part = getattr(args, "part", "all")
+    if part != "all":
+        split = load_split()
+        for _, manifest in sets:
+            manifest.clips = [c for c in manifest.clips if split.part_of(c.file) == part]
+        print(f"reading the {part} part of the split only (eval/split.json)", file=sys.stderr)
     return sets
 
 

@@ -12,11 +12,18 @@ import numpy as np
 
 from formcheck.exercises.registry import Exercise
 from formcheck.pose.landmarks import Landmark as L
-from formcheck.reps.metrics import REP_MEASURE_UNITS, peak_between, rep_measures
+from formcheck.reps.metrics import (
+    REP_MEASURE_BASIS,
+    REP_MEASURE_UNITS,
+    peak_between,
+    rep_measures,
+)
 from formcheck.reps.segment import RepWindow, segment_shots
 from formcheck.rules.engine import RepEvidence, judge
 from formcheck.signals.filters import smooth_sequence
+from formcheck.signals.geometry import robust_median
 from formcheck.signals.measures import MEASURES, Body, BodySides, compute_measures
+from formcheck.signals.noise import measure_noise
 from formcheck.signals.view import ViewEstimate, estimate_view
 from formcheck.types import LEGS, PoseSequence, Rep
 
@@ -110,6 +117,10 @@ def not_assessable_from(exercise: Exercise, view: str) -> dict[str, str]:
 # heads a little forward or back, and the fault is what the hinge does to it.
 FROM_STANDING = {
     "spine_flexion_deg": "spine_flexion_change_deg",
+    # The back's outline: bodies and clothes curve it differently standing; the fault is what
+    # the rep does to it.
+    "back_rounding": "back_rounding_change",
+    "back_bend_deg": "back_bend_change_deg",
     "heel_height": "heel_rise",
     "foot_pitch_deg": "heel_pitch_change_deg",
     "head_pitch_deg": "head_pitch_change_deg",
@@ -138,12 +149,30 @@ def changes_from_standing(
         standing = trunk < STANDING_MAX_INCLINATION_DEG
     out = {}
     for name, changed in FROM_STANDING.items():
-        baseline = np.nanmedian(measures[name][standing]) if standing.any() else np.nan
+        # NaN, quietly, where the measure was never read standing (an outline not traced).
+        baseline = robust_median(measures[name][standing]) if standing.any() else np.nan
         change = measures[name] - baseline
         if name.endswith("_deg"):  # a direction's change: the short way round, in (-180, 180]
             change = 180.0 - np.mod(180.0 - change, 360.0)
         out[changed] = change
     return out
+
+
+def clip_noise(
+    raw: PoseSequence, sides: BodySides, view: ViewEstimate, measures: dict[str, np.ndarray]
+) -> dict[str, float]:
+    """Each measure's jitter in this clip (signals.noise), also under the names the rules
+    judge it by: a change from standing or across the set, and the per-rep scalars read
+    from one frame of a per-frame measure."""
+    per_frame = [name for name in measures if name in MEASURES]
+    noise = measure_noise(Body(raw, sides, view.facing, view.view), measures, per_frame)
+    for name, changed in FROM_STANDING.items():
+        noise[changed] = noise.get(name, float("nan"))
+    for name, (base, _) in SET_MEASURES.items():
+        noise[name] = noise.get(base, float("nan"))
+    for name, base in REP_MEASURE_BASIS.items():
+        noise[name] = noise.get(base, float("nan"))
+    return noise
 
 
 def _nearest_rep(t: np.ndarray, windows: list[RepWindow]) -> np.ndarray:
@@ -274,8 +303,9 @@ def _phase_labels(t: np.ndarray, windows: list[RepWindow]) -> tuple[np.ndarray, 
 
 
 def analyze_sequence(seq: PoseSequence, exercise: Exercise) -> Analysis:
-    """A recorded clip: zero-phase smoothing (it may look ahead), then everything else."""
-    return analyze_smoothed(smooth_sequence(seq), exercise)
+    """A recorded clip: zero-phase smoothing (it may look ahead), then everything else; the
+    raw landmarks tell how noisy each measure is in this clip."""
+    return analyze_smoothed(smooth_sequence(seq), exercise, raw=seq)
 
 
 def analyze_smoothed(
@@ -285,13 +315,15 @@ def analyze_smoothed(
     view: ViewEstimate | None = None,
     windows: list[RepWindow] | None = None,
     standing_until: int | None = None,
+    raw: PoseSequence | None = None,
 ) -> Analysis:
     """Judge an already smoothed sequence. The live session smooths causally, keeps its own
     view estimate and finds reps with its live counter, so it passes ``view`` and
     ``windows``; a clip leaves both to be found here from the whole sequence. The live
     session also passes ``standing_until`` (its rep's start): it judges a rep while it
     happens and again after it, and both must measure from the same standing posture, the
-    one before the rep."""
+    one before the rep. ``raw``, the landmarks before smoothing, gives each measure's noise
+    in this clip (without it, faults are not weighed against noise)."""
     warnings: list[str] = []
     t = smoothed.t
     view = view if view is not None else estimate_view(smoothed)
@@ -334,6 +366,8 @@ def analyze_smoothed(
     for name, (base, _) in SET_MEASURES.items():
         measures[name] = change_across_set(measures[base], windows)
 
+    noise = clip_noise(raw, sides, view, measures) if raw is not None else {}
+
     units = {name: info.unit for name, (_, info) in MEASURES.items()} | REP_MEASURE_UNITS
     units |= {changed: units[name] for name, changed in FROM_STANDING.items()}
     units |= {name: unit for name, (_, unit) in SET_MEASURES.items()}
@@ -359,6 +393,7 @@ def analyze_smoothed(
             joint_names=names,
             units=units,
             visibility=joint_visibility(smoothed, names, needed),
+            noise=noise,
         )
         rep_evidence.append(evidence)
         rep = Rep(

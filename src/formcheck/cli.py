@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 
 from formcheck import __version__
 from formcheck.errors import FormcheckError
 
+EXIT_INTERNAL_ERROR = 1
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
+
+ANALYZE_EPILOG = """\
+exit status: 0 analysed (outputs written); 2 a problem with the clip, the options or the
+output folder (one line on stderr says what and what to do; nothing is written); 130 stopped
+by Ctrl-C or SIGTERM (nothing is written, no partial file is left); 1 an internal error in
+formcheck (please report it).
+"""
 
 
 def _tqdm_progress(enabled: bool):
@@ -31,30 +41,70 @@ def _tqdm_progress(enabled: bool):
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from formcheck.pipeline import analyze
-    from formcheck.report.summary import format_summary
+    from formcheck.report.summary import fit_to_encoding, format_summary
 
-    report = analyze(
-        args.clip,
-        exercise=args.exercise,
-        out=args.out,
-        model=args.model,
-        config=args.config,
-        video=not args.no_video,
-        progress=_tqdm_progress(not args.quiet and sys.stderr.isatty()),
-    )
-    print(format_summary(report, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+    try:
+        report = analyze(
+            args.clip,
+            exercise=args.exercise,
+            out=args.out,
+            model=args.model,
+            config=args.config,
+            video=not args.no_video,
+            progress=_tqdm_progress(not args.quiet and sys.stderr.isatty()),
+        )
+    except KeyboardInterrupt:
+        print(
+            f"formcheck: {_stopped_by()}: the analysis of {args.clip} was stopped; nothing "
+            "was written",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    summary = format_summary(report, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    print(fit_to_encoding(summary, sys.stdout.encoding))
     return 0
 
 
+def _stopped_by() -> str:
+    """How the command was stopped, for its last line: "interrupted (SIGTERM)", or
+    "interrupted" for Ctrl-C."""
+    from formcheck.interrupts import stop_signal_name
+
+    name = stop_signal_name()
+    return f"interrupted ({name})" if name and name != "SIGINT" else "interrupted"
+
+
 def cmd_exercises(args: argparse.Namespace) -> int:
+    from formcheck.config import measure_units
     from formcheck.exercises.registry import available, get_exercise
 
-    for name in available():
-        ex = get_exercise(name)
-        print(f"{ex.name}  ({ex.title}; source {ex.source})")
-        for rule in ex.rules:
-            views = ", ".join(rule.views)
-            print(f"  {rule.id:<18} {rule.cue:<22} views: {views}")
+    exercises = [get_exercise(name) for name in available()]
+    units = measure_units()
+    rows = {
+        ex.name: [
+            (
+                rule.id,
+                rule.cue,
+                ", ".join(rule.views),
+                "; ".join(
+                    f"{c.measure} {c.compare} {c.threshold:g} {units.get(c.measure, '')}".strip()
+                    for c in rule.conditions
+                ),
+            )
+            for rule in ex.rules
+        ]
+        for ex in exercises
+    }
+    header = ("fault", "cue", "views", "fault when (--config thresholds, in these units)")
+    widths = [max(len(row[k]) for row in [header, *sum(rows.values(), [])]) for k in range(3)]
+    for i, ex in enumerate(exercises):
+        if i:
+            print()
+        source = ex.source.split(": ", 1)[-1]  # without its number in the project's texts
+        print(f"{ex.name}: {ex.title} (coaching text: {source})")
+        for row in [header, *rows[ex.name]]:
+            cells = [f"{cell:<{width}}" for cell, width in zip(row, widths)]
+            print("  " + "  ".join([*cells, row[3]]).rstrip())
     return 0
 
 
@@ -67,7 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("analyze", help="analyse a recorded clip")
+    p = sub.add_parser(
+        "analyze",
+        aliases=["analyse"],
+        help="analyse a recorded clip",
+        epilog=ANALYZE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("clip", help="video file (mp4, mov, webm, gif...)")
     p.add_argument(
         "--exercise",
@@ -97,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     from formcheck.live.cli import register as register_live
 
     register_live(sub)
+    from formcheck.serve.cli import register as register_serve
+
+    register_serve(sub)
     return parser
 
 
@@ -121,19 +180,51 @@ def quiet_native_logs() -> None:
         pass  # no fd 2 to redirect (e.g. some embedded interpreters): keep the chatter
 
 
+def never_fail_to_print() -> None:
+    """A terminal or redirected output that is not UTF-8 (Windows' cp1252) cannot show every
+    character formcheck prints (a clip's name, a check mark): show a replacement rather
+    than fail after the work is done."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(Exception):  # not a text stream we may change
+                stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not args.debug:
-        quiet_native_logs()
+    from formcheck.interrupts import stop_on_signals
+
+    # From the start: a stop signal while the command starts up (importing its libraries
+    # takes a second) ends it like any other, in one line.
+    with stop_on_signals():
+        try:
+            never_fail_to_print()
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if not args.debug:
+                quiet_native_logs()
+                # NumPy's "mean of empty slice" and the like: frames without a person are
+                # NaN by design, and the analysis handles them; they are not the user's news.
+                warnings.simplefilter("ignore", RuntimeWarning)
+        except KeyboardInterrupt:
+            print(f"formcheck: {_stopped_by()} while starting", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
     except FormcheckError as exc:
         print(f"formcheck: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("formcheck: interrupted", file=sys.stderr)
+        print(f"formcheck: {_stopped_by()}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `formcheck exercises | head`: the reader has all it wanted
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # an internal bug: one line unless --debug
         if args.debug:
             raise
@@ -143,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(run again with --debug for details, and please report it)",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_INTERNAL_ERROR
 
 
 if __name__ == "__main__":

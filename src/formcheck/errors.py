@@ -26,6 +26,10 @@ class NoPersonError(FormcheckError, ValueError):
     """No person was found in (enough of) the clip to analyse it."""
 
 
+class ClipTooShortError(FormcheckError, ValueError):
+    """The clip is too short to hold a rep (a still image, a clip of a few frames)."""
+
+
 class UnknownExerciseError(FormcheckError, KeyError):
     """The exercise name is not in the registry."""
 

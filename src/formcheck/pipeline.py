@@ -9,8 +9,9 @@ draws the verdicts on it: re-decoding costs far less than keeping every frame in
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -18,22 +19,29 @@ import numpy as np
 from formcheck.analysis import Analysis, analyze_sequence, low_confidence_rules
 from formcheck.errors import (
     ClipNotFoundError,
+    ClipTooShortError,
     ExerciseNotRecognisedError,
     NoPersonError,
     OutputError,
 )
 from formcheck.exercises.registry import Exercise, available, get_exercise
+from formcheck.interrupts import shielded
+from formcheck.io.atomic import commit_temp, discard_temp, temp_name
+from formcheck.io.output_folder import other_clip_in, prepare_folder, remove_if_empty
 from formcheck.io.shot_cuts import ShotCutDetector
-from formcheck.io.video_reader import VideoReader
+from formcheck.io.video_reader import VideoReader, probe
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.pose.sequence_builder import SequenceBuilder
 from formcheck.pose.tracking import LifterTracker
 from formcheck.recognize import Recognition, describe, recognize
+from formcheck.render.back_line import back_line
 from formcheck.render.lagged import LaggedAnnotator, OverlaySnapshot
 from formcheck.render.timeline import build_timeline, overlay_anchor
 from formcheck.report.csv_report import write_measures_csv
+from formcheck.report.curves import Curves
+from formcheck.report.html_report import HTML_NAME, write_report_html
 from formcheck.report.json_report import write_report_json
-from formcheck.types import PoseSequence, Report, VideoInfo
+from formcheck.types import Frame, PoseSequence, Report, VideoInfo
 
 # Analysis frames are scaled so the longest side is at most this: the pose model works at
 # 256 px anyway, and drawing/encoding 4K phone video would cost more than the inference.
@@ -41,8 +49,28 @@ MAX_SIDE = 1280
 # The annotated video is drawn at most this size: it is for watching on a phone or laptop,
 # and decoding, drawing and encoding full-HD frames would cost as much as the pose model.
 VIDEO_MAX_SIDE = 960
+# A clip's pose pass also reads the lifter's outline from the pose model's person mask: the
+# back rules judge the spine's curve from it (pose.outline; about a tenth more pose time).
+OUTLINES = True
 # Fewer frames with a person than this fraction, and the clip cannot be judged.
 MIN_POSE_FRACTION = 0.2
+# The shortest rep any exercise counts (a kettlebell swing, 0.5 s): a clip shorter than this,
+# or of fewer frames than three, cannot hold one, whoever is in it.
+MIN_CLIP_S = 0.5
+MIN_CLIP_FRAMES = 3
+
+
+def too_short_message(clip: Path, seq: PoseSequence) -> str | None:
+    """Why the clip is too short to judge (a still image, a few frames), or None."""
+    n = len(seq)
+    seconds = float(seq.t[-1] - seq.t[0]) if n > 1 else 0.0
+    if n >= MIN_CLIP_FRAMES and seconds >= MIN_CLIP_S:
+        return None
+    what = "1 frame: a still image, not a video" if n == 1 else f"{n} frames, {seconds:.2f} s"
+    return (
+        f"{clip} is too short to judge ({what}); a rep takes at least {MIN_CLIP_S:g} s: "
+        "film the whole set as a video"
+    )
 
 
 def too_few_poses(seq: PoseSequence) -> bool:
@@ -69,6 +97,7 @@ class OutputPaths:
     video: Path
     report: Path
     measures: Path
+    html: Path
 
     @classmethod
     def for_clip(cls, clip: Path, out: Path | None) -> OutputPaths:
@@ -78,26 +107,25 @@ class OutputPaths:
             video=folder / f"{clip.stem}_annotated.mp4",
             report=folder / "report.json",
             measures=folder / "measures.csv",
+            html=folder / HTML_NAME,
         )
-        for path in (paths.video, paths.report, paths.measures):
+        for path in (paths.video, paths.report, paths.measures, paths.html):
             if path.resolve() == clip.resolve():
                 raise OutputError(
                     f"output {path} would overwrite the input clip: choose another --out"
                 )
         return paths
 
-    def prepare(self) -> None:
-        """Create the folder and prove it is writable before spending minutes on the clip."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            probe = self.folder / f".formcheck-write-test-{os.getpid()}"
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError as exc:
+    def prepare(self, clip: Path) -> bool:
+        """Create the folder and prove it is writable before spending minutes on the clip,
+        refusing one that holds another clip's analysis. True when the folder is new."""
+        other = other_clip_in(self.folder, clip)
+        if other is not None:
             raise OutputError(
-                f"cannot write to output folder {self.folder}: {exc.strerror or exc}; "
-                "choose a writable folder with --out"
-            ) from None
+                f"output folder {self.folder} already holds the analysis of {other}: its "
+                "reports would be replaced; give each clip its own --out"
+            )
+        return prepare_folder(self.folder)
 
 
 def _no_progress(total: int | None, label: str) -> Callable[[int], None]:
@@ -105,7 +133,7 @@ def _no_progress(total: int | None, label: str) -> Callable[[int], None]:
 
 
 def track_poses(
-    reader: VideoReader, estimator: PoseEstimator, tracker: LifterTracker, into: SequenceBuilder
+    reader: Iterable[Frame], estimator: PoseEstimator, tracker: LifterTracker, into: SequenceBuilder
 ) -> Iterator[int]:
     """Pass 1: the lifter's landmarks, frame by frame, appended to ``into`` (shots of an
     edited clip marked at their cuts); yields the number of frames so far so a caller can
@@ -117,7 +145,7 @@ def track_poses(
         if new_shot:
             into.start_shot()
         people = estimator.detect(frame.image, int(round(frame.t * 1000)))
-        into.append(frame.t, tracker.update(people, new_shot=new_shot))
+        into.append(frame.t, tracker.update(people, new_shot=new_shot, image=frame.image))
         yield into.n
 
 
@@ -130,12 +158,28 @@ def revise_lifter(tracker: LifterTracker, into: SequenceBuilder) -> set[int]:
     return set(changes)
 
 
-def extract_poses(clip: Path, model: str = "lite") -> tuple[PoseSequence, VideoInfo, str]:
-    """Just pass 1, for evaluation tools: (landmarks, clip facts, which person)."""
-    with VideoReader(clip, max_side=MAX_SIDE) as reader, PoseEstimator(model) as estimator:
+def extract_poses(
+    clip: Path, model: str = "lite", crop: tuple[int, int, int, int] | None = None
+) -> tuple[PoseSequence, VideoInfo, str]:
+    """Just pass 1, for evaluation tools: (landmarks, clip facts, which person). ``crop``
+    (x0, y0, x1, y1 in the clip's own pixels) keeps one panel of a split-screen clip."""
+    with (
+        VideoReader(clip, max_side=MAX_SIDE) as reader,
+        PoseEstimator(model, segmentation=OUTLINES) as estimator,
+    ):
         tracker = LifterTracker()
-        builder = SequenceBuilder((reader.info.width, reader.info.height))
-        for _ in track_poses(reader, estimator, tracker, builder):
+        frames = reader
+        size = (reader.info.width, reader.info.height)
+        if crop is not None:
+            scale = reader.info.width / probe(clip).width
+            box = tuple(int(round(v * scale)) for v in crop)
+            frames = (
+                replace(f, image=np.ascontiguousarray(f.image[box[1] : box[3], box[0] : box[2]]))
+                for f in reader
+            )
+            size = (box[2] - box[0], box[3] - box[1])
+        builder = SequenceBuilder(size, outlines=OUTLINES)
+        for _ in track_poses(frames, estimator, tracker, builder):
             pass
         revise_lifter(tracker, builder)
         return builder.sequence(), reader.info, tracker.describe()
@@ -166,12 +210,15 @@ def settled_frontier(ex: Exercise, analysis: Analysis, fps: float) -> int:
 
 def snapshot(ex: Exercise, analysis: Analysis, report: Report, upto: int) -> OverlaySnapshot:
     seq = analysis.smoothed
+    line = back_line(seq, analysis.view.facing, analysis.measures, ex)
     return OverlaySnapshot(
         upto=upto,
         state_at=build_timeline(report, seq.t, overlay_angle_series(ex, analysis)),
         image_xy=seq.image_xy,
         visibility=seq.visibility,
         has_pose=seq.has_pose,
+        back_xy=line.xy if seq.outline is not None else None,
+        back_flag=line.flag,
     )
 
 
@@ -219,18 +266,20 @@ def analyze(
         for name in available():  # a bad key is reported now, not after the pose pass
             get_exercise(name, config_path)
     outputs = OutputPaths.for_clip(clip, Path(out) if out is not None else None)
-    outputs.prepare()
+    created = outputs.prepare(clip)
     progress = progress or _no_progress
 
     annotator = None
+    # The video is finished under a hidden name and renamed with the reports, at the end.
+    staged = outputs.folder / temp_name(outputs.video) if video else None
     try:
-        make_estimator = estimator_factory or PoseEstimator
+        make_estimator = estimator_factory or partial(PoseEstimator, segmentation=OUTLINES)
         with VideoReader(clip, max_side=MAX_SIDE) as reader, make_estimator(model) as estimator:
             info = reader.info
             tracker = LifterTracker()
-            builder = SequenceBuilder((info.width, info.height))
+            builder = SequenceBuilder((info.width, info.height), outlines=OUTLINES)
             if video:
-                annotator = LaggedAnnotator(clip, outputs.video, max_side=VIDEO_MAX_SIDE)
+                annotator = LaggedAnnotator(clip, staged, max_side=VIDEO_MAX_SIDE)
             tick = progress(info.frame_count, "pose")
             next_look = int(LOOK_EVERY_S * info.fps)
             for _ in track_poses(reader, estimator, tracker, builder):
@@ -244,7 +293,11 @@ def analyze(
             seq = builder.sequence()
             decode_warnings = list(reader.warnings)
             model_name = estimator.model_name
+            clip_info = reader.source_info  # the clip's own size, not the analysis size
 
+        too_short = too_short_message(clip, seq)
+        if too_short:
+            raise ClipTooShortError(too_short)
         found = int(seq.has_pose.sum())
         if too_few_poses(seq):
             raise NoPersonError(
@@ -255,7 +308,7 @@ def analyze(
         if exercise == AUTO:
             ex, rec = choose_exercise(seq, config_path)
         analysis = analyze_sequence(seq, ex)
-        report = build_report(ex, info, model_name, tracker.describe(), seq, analysis)
+        report = build_report(ex, clip_info, model_name, tracker.describe(), seq, analysis)
         crowding = tracker.crowding_warning()
         report.warnings[:0] = decode_warnings + ([crowding] if crowding else [])
         if rec is not None:
@@ -267,10 +320,21 @@ def analyze(
             )
             annotator = None
             report.outputs["video"] = str(outputs.video)
-    finally:
+        with shielded():  # a stop signal now lets the outputs appear together
+            if staged is not None:
+                commit_temp(staged, outputs.video)
+            write_reports(report, analysis, outputs, exercise=ex, clip=clip)
+    except BaseException as error:  # failed or stopped: no partial output, no empty folder
         if annotator is not None:
             annotator.cancel()
-    write_reports(report, analysis, outputs)
+        if staged is not None:
+            discard_temp(staged)
+        if created:
+            remove_if_empty(outputs.folder)
+        if isinstance(error, OutputError) and staged is not None:
+            # The video is written under a hidden name until the end: the user knows its own.
+            raise OutputError(str(error).replace(str(staged), str(outputs.video))) from error
+        raise
     return report
 
 
@@ -340,7 +404,15 @@ def overlay_angle_series(ex: Exercise, analysis: Analysis) -> dict[str, tuple[np
     }
 
 
-def write_reports(report: Report, analysis: Analysis, outputs: OutputPaths) -> None:
+def write_reports(
+    report: Report,
+    analysis: Analysis,
+    outputs: OutputPaths,
+    *,
+    exercise: Exercise | None = None,
+    clip: Path | None = None,
+) -> None:
+    """measures.csv, report.json and report.html (stills taken from ``clip``)."""
     write_measures_csv(
         outputs.measures,
         analysis.smoothed.t,
@@ -350,4 +422,12 @@ def write_reports(report: Report, analysis: Analysis, outputs: OutputPaths) -> N
     )
     report.outputs["measures"] = str(outputs.measures)
     report.outputs["report"] = str(outputs.report)
+    report.outputs["html"] = str(outputs.html)
     write_report_json(report, outputs.report)
+    write_report_html(
+        report,
+        outputs.html,
+        exercise=exercise,
+        curves=Curves.from_analysis(analysis),
+        stills_from=clip,
+    )

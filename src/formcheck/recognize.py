@@ -4,11 +4,13 @@ A few features that tell the exercises of our sources apart, each read the way a
 
 - the trunk never comes up (bent-over work): the band kickback;
 - one foot leaves the floor at the bottom of each hinge: the single-leg deadlift;
-- a hand held up behind the neck (gripping a stick along the spine): the stick drill. Side-on
-  that hand is hidden behind the head and the pose model often puts it lower than it is, so
-  this is weak evidence and stick-drill clips are often answered "not sure";
+- the hands kept up by the head at the bottom of each hinge (gripping a stick along the spine,
+  or behind the head in a good morning): the stick drill. Side-on that hand is hidden behind
+  the head and the pose model often puts it lower than it is, so this is weak evidence and
+  stick-drill clips are often answered "not sure";
 - the arms swing up from the bottom to the top of each rep: the swing;
-- the knees at the bottom: bent a lot in a deadlift, softly in a Romanian deadlift;
+- the knees at the bottom: bent a lot in a deadlift, softly in a Romanian deadlift (on real
+  footage the two overlap, so between the two formcheck asks);
 - with soft knees, both hands together on one bell: a Romanian deadlift. With the hands apart
   the clip may as well be the band drill (the band round the hips is not a body part, and the
   arms hang the same): formcheck says it cannot tell rather than pick one.
@@ -30,21 +32,21 @@ from formcheck.pose.landmarks import Landmark as L
 from formcheck.reps.segment import RepSettings, RepWindow, segment_shots
 from formcheck.signals import geometry as g
 from formcheck.signals.filters import smooth_sequence
-from formcheck.signals.measures import Body, leg_extension, standing_knee_flexion
+from formcheck.signals.measures import Body, hinge_depth, leg_extension, standing_knee_flexion
 from formcheck.signals.measures import trunk_inclination as trunk_measure
 from formcheck.signals.view import ViewEstimate, estimate_view
 from formcheck.types import PoseSequence
 
 # Below this probability for the best exercise, formcheck asks instead of guessing.
-MIN_CONFIDENCE = 0.6
+MIN_CONFIDENCE = 0.75
 
-# Hinges of any kind: generous, so a squatted hinge (trunk ~35 deg) still shows as reps.
+# Hinges of any kind, on the hinge exercises' rep signal (hinge_depth): generous, as the
+# swing's and the drill's settings are, so a squatted hinge still shows as reps.
 HINGE_REPS = RepSettings(
-    min_depth=25.0, min_amplitude=20.0, min_duration_s=0.5, count_lift_from_start=True
+    min_depth=0.10, min_amplitude=0.08, min_duration_s=0.5, count_lift_from_start=True
 )
 KICK_REPS = RepSettings(min_depth=145.0, min_amplitude=35.0, min_duration_s=0.6)
 
-UPRIGHT_DEG = 25.0
 # (centre, width) of each soft boundary: 0.5 at the centre, 0.12 / 0.88 one width away.
 BOUNDARIES = {
     "trunk_low_deg": (45.0, 6.0),  # the trunk's 20th percentile: bent-over all the time
@@ -54,12 +56,19 @@ BOUNDARIES = {
     # (which the pose model sometimes lifts in a deep two-footed pull on real footage).
     "legs_apart_deg": (35.0, 7.0),
     "foot_lift": (0.12, 0.025),  # free ankle above the standing one at the bottom (leg lengths)
-    "hand_high": (-0.8, 0.06),  # the higher wrist along the trunk from the shoulders (torsos)
+    # How far the nearer hand reaches from its shoulder at the bottom of the reps, in arm
+    # lengths: a stick held behind the neck, or hands behind the head or on a bar across the
+    # back in a good morning, keep an elbow folded; hands holding a weight, or swinging one,
+    # hang on straight arms.
+    "hand_reach": (0.7, 0.06),
     # The arms' angle to the trunk at the top minus at the bottom: a swing raises them (bell
     # between the thighs, then forward), a deadlift's hang from the shoulders (the angle to
     # the tipped trunk is largest at the bottom), hands behind the head keep it.
     "arm_swing_deg": (30.0, 8.0),
-    "knee_at_bottom_deg": (38.0, 6.0),  # knee bend at the bottom
+    # Knee bend at the bottom. On real footage the two overlap (tuning part: RDLs 23-63 deg,
+    # deadlifts 47-122), so the boundary is wide: only a clear bend or a clearly soft knee is
+    # sure, and in between formcheck asks.
+    "knee_at_bottom_deg": (55.0, 15.0),
     # Wrists apart in shoulder widths: two hands on one bell read 0.82-0.84 on rendered clips,
     # arms hanging free 0.98-1.04 (MediaPipe's depth keeps them from reading closer).
     "hands_apart": (0.92, 0.04),
@@ -107,6 +116,13 @@ def _arm_angles(w3: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
+def _reach(w3: np.ndarray, side: str) -> np.ndarray:
+    """(T,) wrist-to-shoulder distance over the arm's length (1 = a straight arm)."""
+    shoulder, elbow, wrist = (w3[:, L[f"{side}_{j}"]] for j in ("SHOULDER", "ELBOW", "WRIST"))
+    length = g.robust_median(g.norm(elbow - shoulder) + g.norm(wrist - elbow))
+    return g.norm(wrist - shoulder) / length
+
+
 def features(
     seq: PoseSequence, view: ViewEstimate
 ) -> tuple[dict[str, float], list[RepWindow], list[RepWindow]]:
@@ -115,27 +131,20 @@ def features(
     body = Body(seq, near_side_sides(seq), view.facing, view.view)
     trunk = trunk_measure(body)
     shots = seq.shots()
-    hinge_reps = segment_shots(t, trunk, HINGE_REPS, shots, REP_SIGNAL_MAX_GAP_S)
+    depth = hinge_depth(body)
+    hinge_reps = segment_shots(t, depth, HINGE_REPS, shots, REP_SIGNAL_MAX_GAP_S)
     kick_reps = segment_shots(t, leg_extension(body), KICK_REPS, shots, REP_SIGNAL_MAX_GAP_S)
 
     w3 = seq.world_xyz
     leg = leg_length_m(seq)
-    torso = g.robust_median(g.norm(body.mid(w3, "shoulder") - body.mid(w3, "hip")))
     arms = _arm_angles(w3)
     knee = standing_knee_flexion(body)
-    shoulder = body.mid(w3, "shoulder")
-    up = (shoulder - body.mid(w3, "hip")) / g.norm(shoulder - body.mid(w3, "hip"))[:, None]
-    hand_high = (
-        np.fmax(
-            *[np.sum((w3[:, L[f"{s}_WRIST"]] - shoulder) * up, axis=1) for s in ("LEFT", "RIGHT")]
-        )
-        / torso
-    )
+    reach = np.fmin(*[_reach(w3, side) for side in ("LEFT", "RIGHT")])
     shoulders = g.robust_median(g.norm(w3[:, L.LEFT_SHOULDER] - w3[:, L.RIGHT_SHOULDER]))
     hands_apart = g.norm(w3[:, L.LEFT_WRIST] - w3[:, L.RIGHT_WRIST]) / shoulders
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1 / 30
 
-    legs_apart, foot_lifts, arm_swing, apart, knee_bottom = [], [], [], [], []
+    legs_apart, foot_lifts, arm_swing, apart, knee_bottom, hands_up = [], [], [], [], [], []
     thighs = g.angle_between(
         w3[:, L.LEFT_KNEE] - w3[:, L.LEFT_HIP], w3[:, L.RIGHT_KNEE] - w3[:, L.RIGHT_HIP]
     )
@@ -149,15 +158,14 @@ def features(
             arm_swing.append(float(np.nanmax(both[top]) - np.nanmedian(both[bottom])))
         apart.append(float(np.nanmedian(hands_apart[w.start : w.end + 1])))
         knee_bottom.append(float(np.nanmedian(knee[bottom])))
+        hands_up.append(g.robust_median(reach[bottom]))
 
     found = np.isfinite(trunk)
     values = {
         "trunk_low_deg": float(np.percentile(trunk[found], 20)) if found.any() else np.nan,
         "legs_apart_deg": _median(legs_apart),
         "foot_lift": _median(foot_lifts),
-        # Standing tall only: bent over, hands hanging from the shoulders also point partly
-        # "up" the tipped trunk's line.
-        "hand_high": g.robust_median(hand_high[trunk < UPRIGHT_DEG]),
+        "hand_reach": _median(hands_up),
         "arm_swing_deg": _median(arm_swing),
         "knee_at_bottom_deg": _median(knee_bottom),
         "hands_apart": _median(apart),
@@ -185,16 +193,17 @@ def recognize(seq: PoseSequence, *, smoothed: bool = False) -> Recognition:
         if hinge_reps
         else 0.0
     )
-    stick = _soft("hand_high", f["hand_high"])
+    stick = 1.0 - _soft("hand_reach", f["hand_reach"])
     swing = _soft("arm_swing_deg", f["arm_swing_deg"])
     knees_bent = _soft("knee_at_bottom_deg", f["knee_at_bottom_deg"])
     one_bell = 1.0 - _soft("hands_apart", f["hands_apart"])
 
     upright = 1.0 - bent
     two_legs = upright * (1.0 - one_leg)
-    swinging = two_legs * swing
+    # A swing brings the bell down between the legs; hands kept up at the bottom are not one.
+    swinging = two_legs * swing * (1.0 - stick)
     # Not swinging: a stick held along the back, or something lifted with the hands.
-    still_arms = two_legs * (1.0 - swing)
+    still_arms = two_legs * (1.0 - swing * (1.0 - stick))
     lifting = still_arms * (1.0 - stick)
     soft_knees = lifting * (1.0 - knees_bent)
     scores = {

@@ -52,6 +52,9 @@ class PoseSequence:
     - ``frame_size`` (width, height) of the frames in pixels, for aspect-correct image angles
     - ``shot_starts`` frames that begin a new shot of an edited clip (after a cut), ascending;
       a signal is never smoothed, bridged or counted as one rep across them
+    - ``outline`` (T, 2, K) the trunk's edge on each side of the hip-shoulder line, in line
+      lengths (pose.outline), and ``outline_sharpness`` (T, 2): both None when the pose model
+      was not asked for person masks
     """
 
     t: np.ndarray
@@ -60,9 +63,23 @@ class PoseSequence:
     visibility: np.ndarray
     frame_size: tuple[int, int]
     shot_starts: tuple[int, ...] = ()
+    outline: np.ndarray | None = None
+    outline_sharpness: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.t)
+        if (self.outline is None) != (self.outline_sharpness is None):
+            raise ValueError("PoseSequence.outline and outline_sharpness come together")
+        if self.outline is not None:
+            if np.ndim(self.outline) != 3 or np.shape(self.outline)[:2] != (n, 2):
+                raise ValueError(
+                    f"PoseSequence.outline has shape {np.shape(self.outline)}, expected ({n}, 2, K)"
+                )
+            if np.shape(self.outline_sharpness) != (n, 2):
+                raise ValueError(
+                    f"PoseSequence.outline_sharpness has shape "
+                    f"{np.shape(self.outline_sharpness)}, expected ({n}, 2)"
+                )
         expected = {
             "t": (n,),
             "image_xy": (n, NUM_LANDMARKS, 2),

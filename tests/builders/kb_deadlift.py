@@ -35,6 +35,9 @@ FAULTS: dict[str, tuple[float, str]] = {
     "incomplete_lockout": (25.0, "deg"),  # trunk still this far forward at the top
     "hips_rise_first": (0.5, "fraction"),  # share of the ascent in which the knees extend first
     "heel_lift": (0.04, "m"),  # heels off the floor at the bottom
+    # Knee flexion at the bottom of a pull lifted by squatting: the hips drop, the trunk stays
+    # as upright as the hands reaching the handle allow (solved, about 25 deg).
+    "squat_not_hinge": (130.0, "deg"),
 }
 TEMPO = dict(descent=1.2, pause=0.4, ascent=1.2, finish=0.5, rest=0.3, lead=0.5, tail=0.5)
 CLEAN = dict(trunk_top=1.0, trunk_bottom=50.0, knee_top=4.0, knee_bottom=95.0)

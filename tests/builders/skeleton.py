@@ -553,13 +553,25 @@ def render(
         start = int(rng.integers(0, n))
         run = int(rng.integers(1, 7))
         dropped[start : start + min(run, target - int(dropped.sum()))] = True
+    # The back's outline, as the person mask would show it (builders.outline), read against
+    # the reported hips and shoulders; its edge jitters by a third of the landmark noise.
+    from .outline import back_curve, outline_of
+
+    curve = camera.project(back_curve(motion.joints, motion.frames)) * size
+    curve = curve + rng.normal(0.0, noise.px / 3.0, curve.shape)
+    outline, sharpness = outline_of(curve, image_xy, (camera.width, camera.height))
+
     image_xy[dropped] = np.nan
     world[dropped] = np.nan
     vis[dropped] = 0.0
+    outline[dropped] = np.nan
+    sharpness[dropped] = np.nan
     return PoseSequence(
         t=motion.t.copy(),
         image_xy=image_xy,
         world_xyz=world,
         visibility=vis,
         frame_size=(camera.width, camera.height),
+        outline=outline,
+        outline_sharpness=sharpness,
     )

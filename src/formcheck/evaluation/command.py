@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from formcheck.errors import OutputError
@@ -11,6 +12,10 @@ from formcheck.evaluation.manifest import ManifestError, load
 from formcheck.evaluation.poses import DEFAULT_CACHE
 from formcheck.evaluation.report import format_markdown, format_text, summarize
 from formcheck.evaluation.runner import EXERCISE_FROM, evaluate
+from formcheck.evaluation.split import PARTS, load_split
+from formcheck.io.atomic import atomic_write_text
+
+EXIT_INTERRUPTED = 130
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -21,20 +26,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )
     if args.json and not Path(args.json).resolve().parent.is_dir():
         raise OutputError(f"cannot write {args.json}: its folder does not exist")
-    results = evaluate(
-        manifest,
-        model=args.model,
-        cache=Path(args.cache),
-        exercise_from=args.exercise_from,
-        progress=not args.quiet,
-    )
+    if args.part != "all":
+        split = load_split()
+        manifest.clips = [c for c in manifest.clips if split.part_of(c.file) == args.part]
+    try:
+        results = evaluate(
+            manifest,
+            model=args.model,
+            cache=Path(args.cache),
+            exercise_from=args.exercise_from,
+            progress=not args.quiet,
+        )
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (cli.main): nothing half-written
+        print(
+            "formcheck: interrupted: no results were written; the landmarks of the clips "
+            f"done so far are kept in {args.cache}, so running it again resumes quickly",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     summary = summarize(results, str(args.manifest), args.model, args.exercise_from)
     print(format_markdown(summary) if args.markdown else format_text(summary))
     if args.json:
-        try:
-            Path(args.json).write_text(json.dumps(summary, indent=1) + "\n")
-        except OSError as exc:
-            raise OutputError(f"cannot write {args.json}: {exc.strerror or exc}") from None
+        atomic_write_text(args.json, json.dumps(summary, indent=1) + "\n")
     return 0
 
 
@@ -64,6 +77,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="judge each clip as its labelled exercise, or as the one recognised (auto)",
     )
     p.add_argument("--cache", default=str(DEFAULT_CACHE), help="landmark cache folder")
+    p.add_argument(
+        "--part",
+        choices=(*PARTS, "all"),
+        default="all",
+        help="only the clips of this part of the fixed split (eval/split.json); the "
+        "headline table always shows each part present",
+    )
     p.add_argument("--quiet", action="store_true", help="no per-clip progress on stderr")
     p.add_argument(
         "--markdown", action="store_true", help="print the headline tables as Markdown (docs)"

@@ -9,11 +9,13 @@ from formcheck.exercises.registry import Exercise
 from formcheck.types import VIEWS, Rep
 
 
-def rule_label(rule_id: str, present: tuple[str, ...], clip: ClipLabel) -> str:
-    if rule_id in clip.uncertain_faults:
-        return "uncertain"
+def rule_label(
+    rule_id: str, present: tuple[str, ...], uncertain: tuple[str, ...], clip: ClipLabel
+) -> str:
     if rule_id in present:
         return "present"
+    if rule_id in uncertain:
+        return "uncertain"
     return "absent" if clip.good is not None else "unknown"
 
 
@@ -57,32 +59,80 @@ def match_reps(
     return out
 
 
+def _unit(
+    clip: ClipLabel,
+    rule_ids: list[str],
+    name: str,
+    present: tuple[str, ...],
+    uncertain: tuple[str, ...],
+    found_reps: list[Rep],
+    clip_na: dict[str, str],
+    clean: bool,
+) -> Unit:
+    faults = [f for rep in found_reps for f in rep.faults]
+    possibly = tuple(
+        r
+        for r in rule_ids
+        if any(f.rule_id == r for f in faults)
+        and all(f.confidence == "low" for f in faults if f.rule_id == r)
+    )
+    return Unit(
+        name=name,
+        labels={r: rule_label(r, present, uncertain, clip) for r in rule_ids},
+        found={r: clip_status(r, found_reps, clip_na) for r in rule_ids},
+        clean=clean,
+        view=clip.view,
+        possibly=possibly,
+    )
+
+
+def clip_unit(
+    clip: ClipLabel, exercise: Exercise, reps: list[Rep], clip_na: dict[str, str]
+) -> Unit:
+    """The whole clip as one unit: a fault labelled in any rep against a fault found in any."""
+    rule_ids = [r.id for r in exercise.active_rules]
+    clean = clip.good is True and not clip.faults
+    return _unit(clip, rule_ids, "clip", clip.faults, clip.uncertain_faults, reps, clip_na, clean)
+
+
 def units_for(
     clip: ClipLabel, exercise: Exercise, reps: list[Rep], clip_na: dict[str, str]
 ) -> list[Unit]:
-    """Per-rep units where the labels give rep times, else one unit for the whole clip."""
-    rule_ids = [r.id for r in exercise.active_rules]
-
-    def unit(name: str, present: tuple[str, ...], found_reps: list[Rep], clean: bool) -> Unit:
-        return Unit(
-            name=name,
-            labels={r: rule_label(r, present, clip) for r in rule_ids},
-            found={r: clip_status(r, found_reps, clip_na) for r in rule_ids},
-            clean=clean,
-        )
-
+    """Per-rep units where the labels time the reps, else one unit for the whole clip."""
     if clip.rep_times is None or clip.rep_faults is None:
-        clean = clip.good is True and not clip.faults
-        return [unit("clip", clip.faults, reps, clean)]
+        return [clip_unit(clip, exercise, reps, clip_na)]
+    rule_ids = [r.id for r in exercise.active_rules]
+    unsure = clip.rep_uncertain or tuple(clip.uncertain_faults for _ in clip.rep_faults)
     spans = [(rep.start_s, rep.end_s) for rep in reps]
     matched = match_reps(clip.rep_times, spans)
     units = [
-        unit(f"rep {k + 1}", faults, [reps[j]] if j is not None else [], not faults)
-        for k, (faults, j) in enumerate(zip(clip.rep_faults, matched))
+        _unit(
+            clip,
+            rule_ids,
+            f"rep {k + 1}",
+            faults,
+            doubts,
+            [reps[j]] if j is not None else [],
+            clip_na,
+            clip.good is not None and not faults,
+        )
+        for k, (faults, doubts, j) in enumerate(zip(clip.rep_faults, unsure, matched))
     ]
     extra = sorted(set(range(len(reps))) - {j for j in matched if j is not None})
     # A rep found where none was labelled: any fault in it is a false alarm.
-    units += [unit(f"extra rep at {reps[j].start_s:.1f} s", (), [reps[j]], False) for j in extra]
+    units += [
+        _unit(
+            clip,
+            rule_ids,
+            f"extra rep at {reps[j].start_s:.1f} s",
+            (),
+            (),
+            [reps[j]],
+            clip_na,
+            False,
+        )
+        for j in extra
+    ]
     return units
 
 

@@ -50,14 +50,18 @@ class Level:
         return self.level < threshold if self.compare == "<" else self.level > threshold
 
 
-def _unit_reps(clip: ClipLabel, spans: list[tuple[float, float]]) -> list[tuple[str, tuple, list]]:
-    """(unit name, labelled faults, indices of found reps) as the harness counts units."""
+def _unit_reps(
+    clip: ClipLabel, spans: list[tuple[float, float]]
+) -> list[tuple[str, tuple, tuple, list]]:
+    """(unit name, labelled faults, unsure ones, indices of found reps) as the harness counts
+    units."""
     if clip.rep_times is None or clip.rep_faults is None:
-        return [("clip", clip.faults, list(range(len(spans))))]
+        return [("clip", clip.faults, clip.uncertain_faults, list(range(len(spans))))]
     matched = match_reps(clip.rep_times, spans)
+    unsure = clip.rep_uncertain or tuple(clip.uncertain_faults for _ in clip.rep_faults)
     return [
-        (f"rep {k + 1}", faults, [j] if j is not None else [])
-        for k, (faults, j) in enumerate(zip(clip.rep_faults, matched))
+        (f"rep {k + 1}", faults, doubts, [j] if j is not None else [])
+        for k, (faults, doubts, j) in enumerate(zip(clip.rep_faults, unsure, matched))
     ]
 
 
@@ -82,7 +86,7 @@ def judged_poses(
     path = root / clip.file
     if skip_reason(clip, path):
         return None
-    seq = cached_poses(path, model, cache)
+    seq = cached_poses(path, model, cache, clip.crop)
     return None if too_few_poses(seq) else seq
 
 
@@ -101,9 +105,9 @@ def clip_levels(
     evidence = analysis.rep_evidence
     spans = [(rep.start_s, rep.end_s) for rep in analysis.reps]
     out = []
-    for unit, faults, reps in _unit_reps(clip, spans):
+    for unit, faults, doubts, reps in _unit_reps(clip, spans):
         for rule in exercise.active_rules:
-            label = rule_label(rule.id, tuple(faults), clip)
+            label = rule_label(rule.id, tuple(faults), tuple(doubts), clip)
             for cond in rule.conditions:
                 out.append(
                     _level(

@@ -13,12 +13,28 @@ from formcheck.types import VIEWS
 
 LABEL_VIEWS = (*VIEWS, "mixed")  # "mixed": the view changes within the clip
 POSITIONS = ("top", "bottom", "mid")
+REP_KINDS = ("rep", "partial", "setup")  # counted by the lifter / cut off by the clip / not a rep
 UNSUPPORTED = "unsupported"
 DEFAULT_CLIPS_ROOT = "../shared/clips/real"  # relative to the project folder holding eval/
 
 
 class ManifestError(FormcheckError, ValueError):
     """A manifest is missing, malformed, or names a clip that is not there."""
+
+
+@dataclass(frozen=True)
+class RepLabel:
+    """One movement a person saw, timed: a rep the lifter counts, a partial one the clip cuts
+    off, or set-up (picking the weight up, putting it down, walking in, a reset)."""
+
+    kind: str  # one of REP_KINDS
+    start_s: float
+    bottom_s: float
+    end_s: float
+    faults: tuple[str, ...] = ()  # clearly present
+    uncertain: tuple[str, ...] = ()  # not decided (or not visible): neither present nor absent
+    view: str | None = None  # where the camera view changes within the clip
+    from_floor: bool = False  # a deadlift's first pull: starts at the bottom
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,20 @@ class ClipLabel:
     partial_reps: int = 0
     same_take_as: str | None = None
     footage: tuple[str, ...] = ()  # what makes the footage messy: "cut", "caption", ...
+    rep_labels: tuple[RepLabel, ...] | None = None  # every movement, timed (schema v2)
+    rep_uncertain: tuple[tuple[str, ...], ...] | None = None  # per rep, with rep_faults
+    panel: str | None = None  # split screens: which panel of the clip this row is
+    crop: tuple[int, int, int, int] | None = None  # x0, y0, x1, y1 of the panel, pixels
+
+    @property
+    def key(self) -> str:
+        """The row's name: the file, and the panel of a split screen."""
+        return f"{self.file}#{self.panel}" if self.panel else self.file
+
+    @property
+    def setup_times(self) -> tuple[tuple[float, float], ...]:
+        """(start_s, end_s) of the set-up movements: a rep counted there is a miscount."""
+        return tuple((r.start_s, r.end_s) for r in self.rep_labels or () if r.kind == "setup")
 
     @property
     def supported_label(self) -> bool:
@@ -68,6 +98,70 @@ def _ids(value: Any, where: str, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _number(value: Any, where: str, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise _fail(where, f"{key} must be a number of seconds >= 0")
+    return float(value)
+
+
+def parse_rep_labels(value: Any, where: str) -> tuple[RepLabel, ...]:
+    """A row's ``rep_labels``: every movement in time order, each start <= bottom <= end."""
+    if not isinstance(value, list):
+        raise _fail(where, "rep_labels must be a list")
+    out: list[RepLabel] = []
+    for k, r in enumerate(value, start=1):
+        at = f"{where} rep_labels[{k}]"
+        if not isinstance(r, dict) or r.get("kind") not in REP_KINDS:
+            raise _fail(at, f"kind must be one of {', '.join(REP_KINDS)}")
+        start, bottom, end = (
+            _number(r.get(key), at, key) for key in ("start_s", "bottom_s", "end_s")
+        )
+        if not start <= bottom <= end:
+            raise _fail(at, "times must run start_s <= bottom_s <= end_s")
+        if out and start < out[-1].start_s:
+            raise _fail(at, "rep_labels must be in time order")
+        view = r.get("view")
+        if view is not None and view not in VIEWS:
+            raise _fail(at, f"view {view!r} is not one of {', '.join(VIEWS)}")
+        out.append(
+            RepLabel(
+                kind=r["kind"],
+                start_s=start,
+                bottom_s=bottom,
+                end_s=end,
+                faults=_ids(r.get("faults", []), at, "faults"),
+                uncertain=_ids(r.get("uncertain", []), at, "uncertain"),
+                view=view,
+                from_floor=bool(r.get("from_floor", False)),
+            )
+        )
+    return tuple(out)
+
+
+def _timed(reps: tuple[RepLabel, ...], row: dict[str, Any], where: str) -> dict[str, Any]:
+    """ClipLabel fields that follow from the timed labels: the lifter's count is the number of
+    reps, the clip's faults are those of its reps."""
+    counted = [r for r in reps if r.kind == "rep"]
+    expected = row.get("lifter_reps", row["reps"])
+    if expected is not None and expected != len(counted):
+        raise _fail(
+            where, f"{len(counted)} reps in rep_labels but the lifter's count is {expected}"
+        )
+    present = {f for r in counted for f in r.faults}
+    unsure = {f for r in counted for f in r.uncertain} - present
+    if set(row["faults"]) != present:
+        raise _fail(
+            where, f"faults {sorted(row['faults'])} differ from the reps' {sorted(present)}"
+        )
+    return {
+        "rep_labels": reps,
+        "rep_times": tuple((r.start_s, r.end_s) for r in counted),
+        "rep_faults": tuple(r.faults for r in counted),
+        "rep_uncertain": tuple(r.uncertain for r in counted),
+        "uncertain_faults": tuple(sorted(unsure | set(row.get("uncertain_faults", [])))),
+    }
+
+
 def parse_row(row: dict[str, Any], where: str) -> ClipLabel:
     """One manifest row, checked; ``where`` names it in errors."""
     for key in ("file", "exercise", "view", "reps", "faults", "good", "usable"):
@@ -83,27 +177,56 @@ def parse_row(row: dict[str, Any], where: str) -> ClipLabel:
             raise _fail(where, f"{key} must be one of {', '.join(POSITIONS)}")
     if not row["usable"] and not row.get("reason"):
         raise _fail(where, "an unusable clip needs a reason")
+    timed: dict[str, Any] = {}
+    if row.get("rep_labels"):
+        timed = _timed(parse_rep_labels(row["rep_labels"], where), row, where)
     rep_faults = row.get("rep_faults")
     if rep_faults is not None:
         rep_faults = tuple(_ids(r, where, "rep_faults[]") for r in rep_faults)
         if reps is not None and len(rep_faults) != reps:
             raise _fail(where, f"rep_faults has {len(rep_faults)} entries for {reps} reps")
-    return ClipLabel(
-        file=row["file"],
-        exercise=row["exercise"],
-        view=row["view"],
-        reps=reps,
-        faults=_ids(row["faults"], where, "faults"),
-        rep_faults=rep_faults,
-        uncertain_faults=_ids(row.get("uncertain_faults", []), where, "uncertain_faults"),
-        good=row["good"],
-        usable=bool(row["usable"]),
-        reason=row.get("reason", ""),
-        lifter_reps=row.get("lifter_reps"),
-        partial_reps=int(row.get("partial_reps", 0)),
-        same_take_as=row.get("same_take_as"),
-        footage=tuple(row.get("footage", ())),
-    )
+    crop = row.get("crop")
+    if crop is not None and not (
+        isinstance(crop, list) and len(crop) == 4 and crop[2] > crop[0] and crop[3] > crop[1]
+    ):
+        raise _fail(where, "crop must be [x0, y0, x1, y1] with x1 > x0 and y1 > y0")
+    fields: dict[str, Any] = {
+        "file": row["file"],
+        "exercise": row["exercise"],
+        "view": row["view"],
+        "reps": reps,
+        "faults": _ids(row["faults"], where, "faults"),
+        "rep_faults": rep_faults,
+        "uncertain_faults": _ids(row.get("uncertain_faults", []), where, "uncertain_faults"),
+        "good": row["good"],
+        "usable": bool(row["usable"]),
+        "reason": row.get("reason", ""),
+        "lifter_reps": row.get("lifter_reps"),
+        "partial_reps": int(row.get("partial_reps", 0)),
+        "same_take_as": row.get("same_take_as"),
+        "footage": tuple(row.get("footage", ())),
+        "panel": row.get("panel"),
+        "crop": tuple(int(v) for v in crop) if crop is not None else None,
+    }
+    return ClipLabel(**(fields | timed))
+
+
+def parse_rows(row: dict[str, Any], where: str) -> list[ClipLabel]:
+    """A manifest row; a split screen (``panels``) is one row per panel, each with its crop
+    and its own view, reps and faults."""
+    panels = row.get("panels")
+    if not panels:
+        return [parse_row(row, where)]
+    if not isinstance(panels, list):
+        raise _fail(where, "panels must be a list")
+    out = []
+    for k, panel in enumerate(panels, start=1):
+        if not isinstance(panel, dict) or not panel.get("name") or "crop" not in panel:
+            raise _fail(where, f"panel {k} needs a name and a crop")
+        merged = {key: v for key, v in row.items() if key != "panels"} | panel
+        merged["panel"] = merged.pop("name")
+        out.append(parse_row(merged, f"{where} panel {merged['panel']}"))
+    return out
 
 
 def load_manifest(path: Path, clips_root: Path | None = None) -> Manifest:
@@ -120,8 +243,12 @@ def load_manifest(path: Path, clips_root: Path | None = None) -> Manifest:
     if clips_root is None:
         default = doc.get("clips_root_default", DEFAULT_CLIPS_ROOT)
         clips_root = path.resolve().parent.parent / default
-    clips = [parse_row(row, f"{path.name} clip {i + 1}") for i, row in enumerate(doc["clips"])]
-    names = [c.file for c in clips]
+    clips = [
+        label
+        for i, row in enumerate(doc["clips"])
+        for label in parse_rows(row, f"{path.name} clip {i + 1}")
+    ]
+    names = [c.key for c in clips]
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise ManifestError(f"manifest {path} lists {dup} twice")

@@ -78,6 +78,10 @@ class Unit:
     labels: dict[str, str]  # rule id -> one of LABELS
     found: dict[str, str]  # rule id -> one of FOUND
     clean: bool  # labelled free of all our faults (vouched)
+    view: str = ""  # the labelled camera view
+    # Rules found here only as "possibly" (every fault of the rule told with low confidence):
+    # a user is not told these as verdicts.
+    possibly: tuple[str, ...] = ()
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import Any
 
 from formcheck.evaluation.metrics import (
@@ -18,7 +18,7 @@ from formcheck.evaluation.metrics import (
     total,
 )
 from formcheck.evaluation.runner import ClipResult
-from formcheck.exercises.registry import get_exercise
+from formcheck.evaluation.targets import by_part, confident, format_targets
 
 
 def _round(x: float | None) -> float | None:
@@ -109,19 +109,16 @@ def summarize(results: list[ClipResult], source: str, model: str, exercise_from:
         "false_alarms_confident": asdict(sure_alarms) | {"rate": _round(sure_alarms.rate)},
         "not_assessable": {ex: {k: asdict(v) for k, v in per.items()} for ex, per in na.items()},
         "recognition": recognition,
+        # The headline numbers per part of the fixed split (eval/split.json): thresholds are
+        # set on "tune"; "test" says whether they hold on clips they were not set on.
+        "parts": by_part(results),
         "results": [_result_dict(r) for r in results],
     }
 
 
 def confident_only(result: ClipResult) -> list[Unit]:
-    """The clip's units with faults of low-confidence rules (reported as "possibly") set aside."""
-    if not result.units:
-        return []
-    low = {r.id for r in get_exercise(result.exercise_used).active_rules if r.confidence == "low"}
-    return [
-        replace(u, found={k: "low" if k in low and v == "fault" else v for k, v in u.found.items()})
-        for u in result.units
-    ]
+    """The clip's units with faults told only as "possibly" set aside."""
+    return confident(result.units)
 
 
 def _unit_kind(results: list[ClipResult]) -> str:
@@ -132,6 +129,7 @@ def _unit_kind(results: list[ClipResult]) -> str:
 def _result_dict(r: ClipResult) -> dict[str, Any]:
     out = asdict(r)
     out["units"] = [asdict(u) for u in r.units]
+    out["clip_units"] = [asdict(u) for u in r.clip_units]
     out["na_checks"] = {k: {"view_can_judge": a, "said_na": b} for k, (a, b) in r.na_checks.items()}
     return out
 
@@ -233,6 +231,9 @@ def format_text(summary: dict) -> str:
         )
         for pair, n in sorted(rec["confusions"].items()):
             lines.append(f"  {pair}: {n}")
+    if summary.get("parts"):
+        lines += ["", "Headline numbers per part of the split (eval/split.json)"]
+        lines += format_targets(summary["parts"])
     return "\n".join(lines)
 
 
@@ -243,6 +244,8 @@ def format_markdown(summary: dict) -> str:
         f"{summary['clips']['evaluated']} clips evaluated.",
         "",
     ]
+    if summary.get("parts"):
+        lines += format_targets(summary["parts"]) + [""]
     lines += [
         "| rep count against | clips | exact | mean abs. error | mean error |",
         "| --- | --- | --- | --- | --- |",

@@ -15,6 +15,7 @@ from formcheck.evaluation import compare
 from formcheck.evaluation.manifest import ClipLabel, Manifest
 from formcheck.evaluation.metrics import Unit
 from formcheck.evaluation.poses import DEFAULT_CACHE, cached_poses
+from formcheck.evaluation.split import Split, load_split
 from formcheck.exercises.registry import available, get_exercise
 from formcheck.types import PoseSequence
 
@@ -26,6 +27,7 @@ class ClipResult:
     file: str
     exercise: str | None  # as labelled
     status: str  # "evaluated" | "skipped" | "error"
+    part: str | None = None  # "tune" or "test" (eval/split.json); None: not placed
     reason: str = ""  # why skipped, or the error
     exercise_used: str | None = None  # the rules the clip was judged with
     recognition_ran: bool = False
@@ -38,7 +40,8 @@ class ClipResult:
     reps_found: int = 0
     rep_spans: list[tuple[float, float]] = field(default_factory=list)
     faults_found: list[list[str]] = field(default_factory=list)  # per found rep
-    units: list[Unit] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)  # per rep where the labels time them
+    clip_units: list[Unit] = field(default_factory=list)  # the whole clip, as one unit
     na_checks: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     unjudged_labels: list[str] = field(default_factory=list)
     frames: int = 0
@@ -87,18 +90,20 @@ def evaluate_clip(
     model: str = "lite",
     cache: Path = DEFAULT_CACHE,
     recognizer: Recognizer | None = None,
+    part: str | None = None,
 ) -> ClipResult:
     from formcheck.analysis import analyze_sequence
     from formcheck.pipeline import too_few_poses
 
     path = root / clip.file
     result = ClipResult(
-        file=clip.file,
+        file=clip.key,
         exercise=clip.exercise,
         status="evaluated",
+        part=part,
         view_label=clip.view,
         reps_labelled=clip.reps,
-        lifter_reps=clip.lifter_reps,
+        lifter_reps=clip.counted_reps if clip.rep_labels is not None else clip.lifter_reps,
         same_take_as=clip.same_take_as,
     )
     reason = skip_reason(clip, path)
@@ -106,7 +111,7 @@ def evaluate_clip(
         result.status, result.reason = "skipped", reason
         return result
     try:
-        seq = cached_poses(path, model, cache)
+        seq = cached_poses(path, model, cache, clip.crop)
     except FormcheckError as exc:
         result.status, result.reason = "error", str(exc)
         return result
@@ -138,6 +143,7 @@ def evaluate_clip(
     result.faults_found = [sorted(f.rule_id for f in rep.faults) for rep in reps]
     if name == clip.exercise:  # faults are compared only against the labelled exercise's rules
         result.units = compare.units_for(clip, exercise, reps, clip_na)
+        result.clip_units = [compare.clip_unit(clip, exercise, reps, clip_na)]
         result.unjudged_labels = compare.unjudged_labels(clip, exercise)
     result.na_checks = compare.na_checks(clip, exercise, clip_na) if not result.no_person else {}
     return result
@@ -149,12 +155,15 @@ def evaluate(
     cache: Path = DEFAULT_CACHE,
     exercise_from: str = "manifest",
     progress: bool = False,
+    split: Split | None = None,
 ) -> list[ClipResult]:
     recognizer = load_recognizer() if exercise_from == "auto" else None
+    split = load_split() if split is None else split
     results = []
     for k, clip in enumerate(manifest.clips, start=1):
         started = time.monotonic()
-        result = evaluate_clip(clip, manifest.clips_root, model, cache, recognizer)
+        part = split.part_of(clip.file)
+        result = evaluate_clip(clip, manifest.clips_root, model, cache, recognizer, part)
         if progress:
             took = time.monotonic() - started
             print(

@@ -40,6 +40,7 @@ class Entry:
     exercise: str
     sha256: str
     part: str
+    note: str = ""  # why a clip was moved after it was placed (only ever before tuning)
 
 
 def place(
@@ -85,6 +86,7 @@ class Split:
             ),
             "clips": {
                 file: {"set": e.set, "exercise": e.exercise, "sha256": e.sha256, "part": e.part}
+                | ({"note": e.note} if e.note else {})
                 for file, e in sorted(self.entries.items())
             },
         }
@@ -98,7 +100,7 @@ def load_split(path: Path = SPLIT_FILE) -> Split:
     try:
         doc = json.loads(path.read_text())
         entries = {
-            file: Entry(v["set"], v["exercise"], v["sha256"], v["part"])
+            file: Entry(v["set"], v["exercise"], v["sha256"], v["part"], v.get("note", ""))
             for file, v in doc["clips"].items()
         }
     except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.config import (
+    check_rep_depths,
+    number,
     override_rule,
     parse_rep_settings,
     parse_rule,
     read_toml,
     reject_unknown_keys,
+    table,
 )
 from formcheck.errors import ConfigError, UnknownExerciseError
 from formcheck.reps.segment import RepSettings
@@ -104,30 +107,38 @@ def apply_overrides(exercise: Exercise, raw: dict[str, Any], source: Path) -> Ex
         raise ConfigError(
             f"unknown exercise {unknown[0]!r} in {source}; valid: {', '.join(available())}"
         )
-    mine = raw.get(exercise.name, {})
     where = f"[{exercise.name}] of {source}"
+    mine = table(raw.get(exercise.name, {}), where)
     reject_unknown_keys(set(mine), {"exercise", "reps", "rules"}, where)
     changes: dict[str, Any] = {}
     if "exercise" in mine:
         reject_unknown_keys(
-            set(mine["exercise"]), {"bell_hand"}, f"[{exercise.name}.exercise] of {source}"
+            set(table(mine["exercise"], f"[{exercise.name}.exercise] of {source}")),
+            {"bell_hand"},
+            f"[{exercise.name}.exercise] of {source}",
         )
         hand = mine["exercise"].get("bell_hand", exercise.bell_hand)
         if hand not in BELL_HANDS:
             raise ConfigError(f"bell_hand in {source} must be one of {', '.join(BELL_HANDS)}")
         changes["bell_hand"] = hand
     if "reps" in mine:
-        reps = dict(mine["reps"])
+        reps_where = f"[{exercise.name}.reps] of {source}"
+        reps = dict(table(mine["reps"], reps_where))
         if "min_free_foot_height" in reps:
-            changes["min_free_foot_height"] = float(reps.pop("min_free_foot_height"))
+            changes["min_free_foot_height"] = number(
+                reps.pop("min_free_foot_height"), "min_free_foot_height", reps_where, (0.0, 2.0)
+            )
         if "min_bell_height" in reps:
-            changes["min_bell_height"] = float(reps.pop("min_bell_height"))
+            changes["min_bell_height"] = number(
+                reps.pop("min_bell_height"), "min_bell_height", reps_where, (-3.0, 3.0)
+            )
+        check_rep_depths(exercise.rep_signal, reps, reps_where)
         changes["rep_settings"] = parse_rep_settings(
             reps, f"[{exercise.name}.reps] of {source}", exercise.rep_settings
         )
     if "rules" in mine:
         by_id = {r.id: r for r in exercise.rules}
-        for rule_id, spec in mine["rules"].items():
+        for rule_id, spec in table(mine["rules"], f"[{exercise.name}.rules] of {source}").items():
             if rule_id not in by_id:
                 raise ConfigError(
                     f"unknown rule {rule_id!r} for {exercise.name} in {source}; "

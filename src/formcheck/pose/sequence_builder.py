@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.pose.landmarks import NUM_LANDMARKS
+from formcheck.pose.outline import OUTLINE_K
 from formcheck.types import PoseSequence
 
 
@@ -16,13 +17,18 @@ class SequenceBuilder:
     """Landmarks appended frame by frame into arrays that double when full, so a prefix
     ``PoseSequence`` can be taken at any time without copying lists."""
 
-    def __init__(self, frame_size: tuple[int, int], capacity: int = 256) -> None:
+    def __init__(
+        self, frame_size: tuple[int, int], capacity: int = 256, outlines: bool = False
+    ) -> None:
+        """``outlines``: the people appended carry trunk outlines (pose.outline), kept too."""
         self.frame_size = frame_size
         self.n = 0
         self._t = np.zeros(capacity)
         self._xy = np.full((capacity, NUM_LANDMARKS, 2), np.nan)
         self._xyz = np.full((capacity, NUM_LANDMARKS, 3), np.nan)
         self._vis = np.zeros((capacity, NUM_LANDMARKS))
+        self._outline = np.full((capacity, 2, OUTLINE_K), np.nan) if outlines else None
+        self._sharp = np.full((capacity, 2), np.nan) if outlines else None
         self._shot_starts: list[int] = []
 
     def append(self, t: float, person) -> None:
@@ -32,12 +38,13 @@ class SequenceBuilder:
             self._xy = np.concatenate([self._xy, np.full_like(self._xy, np.nan)])
             self._xyz = np.concatenate([self._xyz, np.full_like(self._xyz, np.nan)])
             self._vis = np.concatenate([self._vis, np.zeros_like(self._vis)])
+            if self._outline is not None:
+                self._outline = np.concatenate([self._outline, np.full_like(self._outline, np.nan)])
+                self._sharp = np.concatenate([self._sharp, np.full_like(self._sharp, np.nan)])
         self._t[self.n] = t
-        if person is not None:
-            self._xy[self.n] = person.image_xy
-            self._xyz[self.n] = person.world_xyz
-            self._vis[self.n] = person.visibility
         self.n += 1
+        if person is not None:
+            self.set(self.n - 1, person)
 
     def set(self, index: int, person) -> None:
         """Replace frame ``index``'s landmarks (None: no lifter in that frame)."""
@@ -46,6 +53,10 @@ class SequenceBuilder:
         self._xy[index] = np.nan if person is None else person.image_xy
         self._xyz[index] = np.nan if person is None else person.world_xyz
         self._vis[index] = 0.0 if person is None else person.visibility
+        if self._outline is not None:
+            outline = None if person is None else person.outline
+            self._outline[index] = np.nan if outline is None else outline.depth
+            self._sharp[index] = np.nan if outline is None else outline.sharpness
 
     def start_shot(self) -> None:
         """The next frame appended begins a new shot (the clip was cut there)."""
@@ -75,4 +86,6 @@ class SequenceBuilder:
             visibility=self._vis[start : self.n].copy(),
             frame_size=self.frame_size,
             shot_starts=tuple(i - start for i in self._shot_starts if start < i < self.n),
+            outline=None if self._outline is None else self._outline[start : self.n].copy(),
+            outline_sharpness=None if self._sharp is None else self._sharp[start : self.n].copy(),
         )

@@ -14,6 +14,13 @@ nearer the camera, stands and watches), they are the lifter.
 
 After a cut (``update(..., new_shot=True)``) every box belongs to another picture, so all
 tracks end and the lifter is looked for afresh in the new shot.
+
+Boxes alone cannot keep two people apart when one passes in front of the other: the pose model
+then sees one of them, and the tracks can come out of the crossing swapped (a student
+swinging in front of the coach standing behind them). Given the frames, the tracker also
+notes the colour of each person's clothes along the trunk; on the whole clip, a track whose
+colour changes at a crossing is cut there, and the pieces are joined into people by colour,
+so the lifter chosen is one person from the first frame to the last.
 """
 
 from __future__ import annotations
@@ -35,6 +42,19 @@ MIN_OVERLAP = 0.3  # IoU at which a box is plainly the same body whatever its ce
 BASE_GATE = 0.35
 GATE_GROWTH_PER_LOST_FRAME = 0.005  # while lost, a person may have drifted a little further
 MAX_GATE = 0.6  # reached after 50 lost frames, and never far enough to take a neighbour
+# Colours along the trunk, 0-255 RGB. A track is cut where the median colour of the
+# COLOUR_WINDOW frames before a point and after it differ by more than SPLIT_COLOUR in some
+# channel (the coach's black shirt and the student's grey one at the crossing in a real swing
+# clip: 30 against 65; one person's shirt in changing light moved up to ~22); pieces are
+# joined into one person when their colours differ by at most JOIN_COLOUR.
+COLOUR_WINDOW = 10
+SPLIT_COLOUR = 25.0
+JOIN_COLOUR = 60.0
+# A piece shorter than this is a flicker (an arm or the bell across the trunk), not a person:
+# it stays with the piece after it. Pieces of one person may overlap by COLOUR_WINDOW frames
+# (where exactly a swap happened is known to a window).
+MIN_PIECE_FRAMES = 3 * COLOUR_WINDOW
+SKIN_RED_OVER_BLUE = 30.0  # a pixel this much redder than blue (and than green) is skin-like
 # Someone else unseen this long is forgotten, so they cannot claim the lifter's spot forever.
 # The lifter's own track is never forgotten.
 FORGET_AFTER_FRAMES = 30
@@ -146,11 +166,104 @@ class _Track:
 
 @dataclass
 class _Person:
-    """Everything seen of one track: which shot, and its landmarks frame by frame."""
+    """Everything seen of one track: which shot, and its landmarks (and, given the frames,
+    its clothes' colour) frame by frame."""
 
     shot: int
     frames: list[int] = field(default_factory=list)
     poses: list[PersonLandmarks] = field(default_factory=list)
+    colours: list[np.ndarray] = field(default_factory=list)
+
+
+@dataclass
+class _Piece:
+    """Part of a track that is one person: positions [start, stop) of its frames."""
+
+    track: int
+    start: int
+    stop: int
+    colour: np.ndarray  # the median colour of the piece
+
+
+def trunk_colour(image: np.ndarray, person: PersonLandmarks) -> np.ndarray:
+    """The median RGB colour of 3x3 patches at seven points from the mid-shoulders to the
+    mid-hips (the shirt, whatever the pose); NaN when none is inside the image."""
+    height, width = image.shape[:2]
+    xy = person.image_xy * (width, height)
+    shoulders = (xy[L.LEFT_SHOULDER] + xy[L.RIGHT_SHOULDER]) / 2
+    hips = (xy[L.LEFT_HIP] + xy[L.RIGHT_HIP]) / 2
+    patches = []
+    for f in np.linspace(0.2, 0.8, 7):
+        x, y = np.round(shoulders + f * (hips - shoulders))
+        if np.isfinite(x) and np.isfinite(y) and 1 <= x < width - 1 and 1 <= y < height - 1:
+            x, y = int(x), int(y)
+            patches.append(image[y - 1 : y + 2, x - 1 : x + 2].reshape(-1, 3))
+    pixels = np.concatenate(patches).astype(float) if patches else np.empty((0, 3))
+    # Skin (a forearm across the trunk as the bell swings) says nothing of the clothes.
+    r, g, b = pixels.T
+    pixels = pixels[~((r - b > SKIN_RED_OVER_BLUE) & (r > g))]
+    return np.median(pixels, axis=0) if len(pixels) else np.full(3, np.nan)
+
+
+def _median_colour(colours: np.ndarray) -> np.ndarray:
+    """Per-channel median of the colours that were measured (NaN when none was)."""
+    seen = colours[np.isfinite(colours).all(axis=1)]
+    return np.median(seen, axis=0) if len(seen) else np.full(3, np.nan)
+
+
+def _colour_change(colours: np.ndarray, k: int, since: int, average=_median_colour) -> float:
+    """How far the colour of the COLOUR_WINDOW frames from position ``k`` is from that of
+    the ones before it (not before ``since``); 0 when either side is unknown."""
+    before = average(colours[max(since, k - COLOUR_WINDOW) : k])
+    after = average(colours[k : k + COLOUR_WINDOW])
+    change = np.abs(before - after)
+    return float(np.max(change)) if np.isfinite(change).all() else 0.0
+
+
+def _mean_colour(colours: np.ndarray) -> np.ndarray:
+    seen = colours[np.isfinite(colours).all(axis=1)]
+    return seen.mean(axis=0) if len(seen) else np.full(3, np.nan)
+
+
+def colour_pieces(
+    track: int, colours: np.ndarray, frames: list[int], crossed: list[bool]
+) -> list[_Piece]:
+    """Cut one track (its ``colours`` at ``frames``) where its colour changes for good as it
+    crosses someone (``crossed``: two people may have swapped), not where it flickers (the
+    bell across the trunk for a few frames) nor where one person's colour changes alone (a
+    shadow as they bend)."""
+    n, w = len(colours), COLOUR_WINDOW
+    cuts = [0]
+    i = w
+    while i <= n - w:
+        crossing = any(crossed[max(0, i - w) : i + w])
+        if not crossing or _colour_change(colours, i, cuts[-1]) <= SPLIT_COLOUR:
+            i += 1
+            continue
+        near = range(max(cuts[-1] + 1, i - w), min(i + w, n - w + 1))
+        gaps = {k: frames[k] - frames[k - 1] for k in near}
+        if max(gaps.values()) > 1:
+            cut = max(gaps, key=gaps.get)  # the swap happened while the track was lost
+        else:  # means peak where the change is (medians flip a few frames early)
+            cut = max(near, key=lambda k: _colour_change(colours, k, cuts[-1], _mean_colour))
+        cuts.append(cut)
+        i = cut + w
+    cuts.append(n)
+    while len(cuts) > 2:
+        short = [k for k in range(len(cuts) - 1) if cuts[k + 1] - cuts[k] < MIN_PIECE_FRAMES]
+        if not short:
+            break
+        k = short[0]
+        if k == 0 or k == len(cuts) - 2:  # the first or the last piece: into its neighbour
+            del cuts[1 if k == 0 else k]
+            continue
+        # Into the neighbour it looks more like (a flicker: either; a swap: the right side).
+        piece = _median_colour(colours[cuts[k] : cuts[k + 1]])
+        before = _median_colour(colours[cuts[k - 1] : cuts[k]])
+        after = _median_colour(colours[cuts[k + 1] : cuts[k + 2]])
+        closer_before = np.nanmax(np.abs(piece - before)) <= np.nanmax(np.abs(piece - after))
+        del cuts[k if closer_before else k + 1]
+    return [_Piece(track, a, b, _median_colour(colours[a:b])) for a, b in zip(cuts, cuts[1:])]
 
 
 def trunk_sweep_deg(poses: list[PersonLandmarks]) -> float:
@@ -180,7 +293,7 @@ class LifterTracker:
         self._lifter_id: int | None = None
         self._shot = 0
         self._first_choice: dict[int, int] = {}  # shot -> track picked on first sight
-        self._final_choice: dict[int, list[int]] = {}  # shot -> its lifter's tracks
+        self._final_choice: dict[int, list[_Piece]] = {}  # shot -> its lifter, in pieces
         self._crowded_shots: set[int] = set()  # shots with two people in a frame
         self._shot_frames: dict[int, int] = {}  # shot -> its number of frames
         self._first_box: Box | None = None
@@ -188,10 +301,17 @@ class LifterTracker:
         self._frames_with_lifter = 0
         self._frames_with_several = 0
         self._most_people = 0
+        self._frame_boxes: list[list[Box]] = []  # every frame's bodies, for crossings
 
     def update(
-        self, people: list[PersonLandmarks], *, new_shot: bool = False
+        self,
+        people: list[PersonLandmarks],
+        *,
+        new_shot: bool = False,
+        image: np.ndarray | None = None,
     ) -> PersonLandmarks | None:
+        """This frame's detections -> the lifter's, or None. ``image`` (the RGB frame) lets
+        the tracker tell people apart by their clothes when they cross (:meth:`revise`)."""
         if new_shot and self._frames > 0:
             self._shot += 1
             self._tracks.clear()  # boxes of the last shot say nothing about this one
@@ -207,10 +327,13 @@ class LifterTracker:
             self._crowded_shots.add(self._shot)
         boxes = [body_box(person) for person in people]
         track_of = self._associate(boxes)  # detection index -> track id
+        self._frame_boxes.append(boxes)
         for index, track_id in track_of.items():
             seen = self._people.setdefault(track_id, _Person(self._shot))
             seen.frames.append(frame)
             seen.poses.append(people[index])
+            if image is not None:
+                seen.colours.append(trunk_colour(image, people[index]))
 
         if self._lifter_id is None and people:
             # First sight: the largest body is the one the camera was set up for.
@@ -232,18 +355,29 @@ class LifterTracker:
         or None where the new lifter was not seen)."""
         changes: dict[int, PersonLandmarks | None] = {}
         for shot, first in self._first_choice.items():
-            if shot in self._crowded_shots:
-                chosen = [self._best_lifter(shot, first)]
+            swapped = self._people_by_colour(shot) if shot in self._crowded_shots else None
+            if swapped is not None:
+                chosen = self._best_person(shot, first, swapped)
+            elif shot in self._crowded_shots:
+                chosen = self._whole(self._best_lifter(shot, first))
             else:
                 # Never two people at once: whoever is seen is the lifter, also after the
                 # track was lost (a fast pull, a pose fitted badly for a frame).
-                chosen = [track for track, seen in self._people.items() if seen.shot == shot]
+                chosen = [
+                    piece
+                    for track, seen in self._people.items()
+                    if seen.shot == shot
+                    for piece in self._whole(track)
+                ]
             self._final_choice[shot] = chosen
             said = dict(zip(self._people[first].frames, self._people[first].poses))
             now = {
                 frame: pose
-                for track in chosen
-                for frame, pose in zip(self._people[track].frames, self._people[track].poses)
+                for piece in chosen
+                for frame, pose in zip(
+                    self._people[piece.track].frames[piece.start : piece.stop],
+                    self._people[piece.track].poses[piece.start : piece.stop],
+                )
             }
             changes.update(
                 {
@@ -253,11 +387,109 @@ class LifterTracker:
                 }
             )
         self._frames_with_lifter = sum(
-            len(self._people[track].frames)
-            for tracks in self._final_choice.values()
-            for track in tracks
+            piece.stop - piece.start for pieces in self._final_choice.values() for piece in pieces
         )
         return changes
+
+    def _whole(self, track: int) -> list[_Piece]:
+        return [_Piece(track, 0, len(self._people[track].frames), np.full(3, np.nan))]
+
+    def _crossings(self, seen: _Person) -> list[bool]:
+        """Per frame of a track: people were crossing near then (within COLOUR_WINDOW frames,
+        or while the track was lost just before): two bodies overlapping, or one of two
+        people just hidden behind the other. Only there can two tracks have swapped people."""
+        crowded = self._crossing_frames()
+        w = COLOUR_WINDOW
+        return [
+            bool(crowded[max(0, (seen.frames[k - 1] if k else frame) - w) : frame + w + 1].any())
+            for k, frame in enumerate(seen.frames)
+        ]
+
+    def _crossing_frames(self) -> np.ndarray:
+        """(frames,) bool: bodies overlapped, or fewer were seen than just before while two or
+        more had been (someone hidden behind someone else)."""
+        counts = np.array([len(boxes) for boxes in self._frame_boxes])
+        crossing = np.zeros(len(counts), bool)
+        for f, boxes in enumerate(self._frame_boxes):
+            overlap = any(
+                a.intersection_area(b) > 0 for i, a in enumerate(boxes) for b in boxes[i + 1 :]
+            )
+            recent = counts[max(0, f - COLOUR_WINDOW) : f]
+            hidden = len(recent) > 0 and recent.max() >= 2 and counts[f] < recent.max()
+            crossing[f] = overlap or hidden
+        return crossing
+
+    def _has_colours(self, shot: int) -> bool:
+        return all(
+            len(seen.colours) == len(seen.frames)
+            for seen in self._people.values()
+            if seen.shot == shot
+        )
+
+    def _people_by_colour(self, shot: int) -> list[list[_Piece]] | None:
+        """The shot's tracks cut where their colour changes, and the pieces joined into
+        people: in time order, a piece joins the person of the closest colour (within
+        JOIN_COLOUR) whose last piece ended before it began; else it is someone new. None
+        when the frames were not given or no track changed colour (no swap to undo: the
+        tracks are the people, as boxes alone say)."""
+        if not self._has_colours(shot):
+            return None
+        pieces = sorted(
+            (
+                piece
+                for track, seen in self._people.items()
+                if seen.shot == shot
+                for piece in colour_pieces(
+                    track, np.array(seen.colours), seen.frames, self._crossings(seen)
+                )
+            ),
+            key=lambda piece: self._people[piece.track].frames[piece.start],
+        )
+        if len(pieces) == len({piece.track for piece in pieces}):
+            return None
+        people: list[list[_Piece]] = []
+        for piece in pieces:
+            begins = self._people[piece.track].frames[piece.start]
+            free = [
+                person
+                for person in people
+                if self._people[person[-1].track].frames[person[-1].stop - 1]
+                < begins + COLOUR_WINDOW
+            ]
+            distance = {
+                id(person): float(np.nanmax(np.abs(person[-1].colour - piece.colour)))
+                for person in free
+                if np.isfinite(person[-1].colour).all() and np.isfinite(piece.colour).all()
+            }
+            near = [p for p in free if distance.get(id(p), np.inf) <= JOIN_COLOUR]
+            if near:
+                min(near, key=lambda p: distance[id(p)]).append(piece)
+            else:
+                people.append([piece])
+        return people
+
+    def _best_person(self, shot: int, first: int, people: list[list[_Piece]]) -> list[_Piece]:
+        """As :meth:`_best_lifter`, over people told apart by colour rather than tracks."""
+        first_person = next(
+            person for person in people if any(p.track == first and p.start == 0 for p in person)
+        )
+
+        def poses(person: list[_Piece]) -> list[PersonLandmarks]:
+            return [pose for p in person for pose in self._people[p.track].poses[p.start : p.stop]]
+
+        followed = len(poses(first_person))
+        shot_frames = self._shot_frames[shot]
+        sweep = {
+            id(person): trunk_sweep_deg(poses(person))
+            for person in people
+            if len(poses(person))
+            >= max(MIN_PRESENCE_VS_FIRST * followed, MIN_PRESENCE * shot_frames)
+        }
+        sweep.setdefault(id(first_person), trunk_sweep_deg(poses(first_person)))
+        best = max(people, key=lambda person: sweep.get(id(person), -np.inf))
+        if sweep[id(best)] >= sweep[id(first_person)] + SWITCH_MARGIN_DEG:
+            return best
+        return first_person
 
     def _best_lifter(self, shot: int, first: int) -> int:
         candidates = {
@@ -328,17 +560,25 @@ class LifterTracker:
         shots = f"; {self._shot + 1} shots (the clip was cut)" if self._shot else ""
         if self._most_people <= 1:
             return f"the only person in frame (first seen {where}); {followed}{shots}"
-        switched = any(
-            tracks[0] != self._first_choice[shot]
-            for shot, tracks in self._final_choice.items()
+        switched = [
+            shot
+            for shot, pieces in self._final_choice.items()
             if shot in self._crowded_shots
-        )
-        chosen = (
-            "the person whose trunk moved through a hinge, not the one largest in frame when "
-            "first seen"
-            if switched
-            else f"the person who was largest in frame when first seen ({where})"
-        )
+            and not any(p.track == self._first_choice[shot] and p.start == 0 for p in pieces)
+        ]
+        if switched:
+            piece = min(
+                self._final_choice[switched[0]],
+                key=lambda p: self._people[p.track].frames[p.start],
+            )
+            box = body_box(self._people[piece.track].poses[piece.start])
+            chosen = (
+                "the person whose trunk moved through a hinge (first seen at "
+                f"x≈{box.center[0]:.2f} of the width), not the one largest in frame when "
+                "first seen"
+            )
+        else:
+            chosen = f"the person who was largest in frame when first seen ({where})"
         return (
             f"{chosen}; {followed}; up to {self._most_people} people at once, several in "
             f"{self._frames_with_several} frames{shots}"

@@ -34,6 +34,10 @@ class OverlaySnapshot:
     image_xy: np.ndarray  # (n, 33, 2) normalised: the video may be drawn smaller than analysed
     visibility: np.ndarray  # (n, 33)
     has_pose: np.ndarray  # (n,)
+    # The traced back line (render.back_line): (n, K, 2) normalised, and (n,) +1 rounded /
+    # -1 arched past the back rule's threshold; None where no outline was read.
+    back_xy: np.ndarray | None = None
+    back_flag: np.ndarray | None = None
 
 
 def state_key(state: OverlayState) -> tuple:
@@ -46,11 +50,16 @@ def draw_frame(image: np.ndarray, index: int, snap: OverlaySnapshot) -> tuple[np
     state = snap.state_at(i)
     found = bool(snap.has_pose[i])
     height, width = image.shape[:2]
+    back = None
+    if found and snap.back_xy is not None and i < len(snap.back_xy):
+        back = snap.back_xy[i] * (width, height)
     drawn = draw_overlay(
         image,
         snap.image_xy[i] * (width, height) if found else None,
         snap.visibility[i] if found else None,
         state,
+        back=back,
+        back_flag=int(snap.back_flag[i]) if back is not None and snap.back_flag is not None else 0,
     )
     return drawn, state_key(state)
 

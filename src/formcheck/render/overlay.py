@@ -17,7 +17,7 @@ from formcheck.pose.landmarks import NUM_LANDMARKS, SKELETON_EDGES, Landmark
 
 MIN_VISIBILITY = 0.3
 MAX_BANNERS = 2
-MAX_LINES_PER_BANNER = 3
+MAX_LINES_PER_BANNER = 4  # a fault says what went wrong, then how to fix it
 REFERENCE_SHORT_SIDE = 480  # sizes below are in pixels at this short side, scaled from it
 MIN_SCALE = 0.6  # below this, text is unreadable; on tiny frames it may overflow instead
 # OpenCV 5 draws Unicode text; OpenCV 4's Hershey fonts draw anything outside ASCII as '?'.
@@ -32,6 +32,7 @@ RED = (240, 40, 40)
 LEFT_COLOUR = (80, 190, 255)  # the person's left side
 RIGHT_COLOUR = (130, 230, 110)
 CENTRE_COLOUR = (235, 235, 235)
+IN_REP = ("descent", "bottom", "ascent")  # phases in which the panel names the rep in progress
 PHASE_COLOURS = {
     "setup": GREY,
     "top": GREY,
@@ -49,7 +50,7 @@ class OverlayState:
     """What the overlay shows on one frame (see ``render.timeline`` for how it is chosen)."""
 
     exercise: str
-    rep_count: int  # reps completed so far
+    rep_count: int  # the rep in progress (rep 2 shows 2 during rep 2), else the reps done
     phase: str  # "setup" | "descent" | "bottom" | "ascent" | "top" | ""
     angles: tuple[tuple[str, float, int], ...]  # (label, degrees, landmark index to anchor at)
     banners: tuple[str, ...]  # active fault messages, most recent first; at most 2 are shown
@@ -63,11 +64,16 @@ def draw_overlay(
     pixel_xy: np.ndarray | None,
     visibility: np.ndarray | None,
     state: OverlayState,
+    *,
+    back: np.ndarray | None = None,
+    back_flag: int = 0,
 ) -> np.ndarray:
     """Draw ``state`` onto ``image_rgb`` (H, W, 3) uint8 in place and return it.
 
     ``pixel_xy`` (33, 2) landmark positions in pixels and ``visibility`` (33,) may be None (no
     person); points that are NaN or less visible than ``MIN_VISIBILITY`` are not drawn.
+    ``back`` (K, 2) pixels is the traced back line (NaN points skipped), drawn red where
+    ``back_flag`` says it rounds (+1) and amber where it arches (-1) past the back rule.
     """
     if image_rgb.dtype != np.uint8 or image_rgb.ndim != 3 or image_rgb.shape[2] != 3:
         raise ValueError(
@@ -77,6 +83,8 @@ def draw_overlay(
     scale = max(MIN_SCALE, min(height, width) / REFERENCE_SHORT_SIDE)
 
     points, shown = _usable_points(pixel_xy, visibility)
+    if back is not None:
+        _draw_back_line(image_rgb, back, back_flag, scale)
     if points is not None:
         _draw_skeleton(image_rgb, points, shown, state.highlight, scale)
         _draw_angle_labels(image_rgb, points, shown, state, scale)
@@ -86,6 +94,25 @@ def draw_overlay(
     if state.banners:
         _draw_banners(image_rgb, state.banners[:MAX_BANNERS], scale)
     return image_rgb
+
+
+# --- the back's outline -----------------------------------------------------------------------
+
+BACK_COLOURS = {0: (255, 255, 255), 1: (235, 40, 40), -1: (255, 170, 0)}  # RGB: the back line
+
+
+def _draw_back_line(image: np.ndarray, back: np.ndarray, flag: int, s: float) -> None:
+    """The traced back, as a line along the body's edge (runs of seen points only)."""
+    colour = BACK_COLOURS.get(flag, BACK_COLOURS[0])
+    seen = np.isfinite(back).all(axis=1)
+    # Split at the unseen points: a gap is not drawn across.
+    breaks = np.flatnonzero(~seen)
+    runs = [r for r in np.split(np.arange(len(back)), breaks) if r.size]
+    lines = [np.round(back[r[seen[r]]]).astype(np.int32) for r in runs]
+    lines = [line.reshape(-1, 1, 2) for line in lines if len(line) > 1]
+    if lines:
+        cv2.polylines(image, lines, False, (0, 0, 0), _thickness(s, 5.0), cv2.LINE_AA)
+        cv2.polylines(image, lines, False, colour, _thickness(s, 3.0), cv2.LINE_AA)
 
 
 # --- skeleton ---------------------------------------------------------------------------------
@@ -258,9 +285,11 @@ def _draw_angle_labels(
     for label, degrees, anchor in state.angles:
         if not (0 <= anchor < NUM_LANDMARKS and shown[anchor]) or not np.isfinite(degrees):
             continue
-        text = f"{drawable(label)} {degrees:.0f}"
+        # OpenCV 5 draws the degree sign; OpenCV 4's fonts cannot, so a ring stands in for it.
+        text = f"{drawable(label)} {degrees:.0f}" + ("\u00b0" if UNICODE_TEXT else "")
         tw, th, _ = _text_size(text, scale, thick)
-        box_w = tw + 2 * pad + 2 * degree_r + 2
+        ring_w = 0 if UNICODE_TEXT else 2 * degree_r + 1
+        box_w = tw + 2 * pad + ring_w
         box_h = th + 2 * pad
         jx, jy = (int(v) for v in points[anchor])
         # Beside the joint, on whichever side fits in the frame.
@@ -272,9 +301,9 @@ def _draw_angle_labels(
         else:
             _darken(image, x0, y0, x0 + box_w, y0 + box_h, 0.65)
         _put(image, text, (x0 + pad, y0 + pad + th), scale, WHITE, thick)
-        # A drawn ring instead of "\u00b0", which OpenCV 4's fonts cannot draw.
-        ring = (x0 + pad + tw + degree_r + 2, y0 + pad + degree_r)
-        cv2.circle(image, ring, degree_r, WHITE, max(1, degree_r // 2), AA)
+        if not UNICODE_TEXT:  # against the digits' top right, as a printed degree sign sits
+            ring = (x0 + pad + tw + degree_r, y0 + pad + degree_r)
+            cv2.circle(image, ring, degree_r, WHITE, max(1, degree_r // 2), AA)
 
 
 # --- rep panel, note, banners ------------------------------------------------------------------
@@ -291,6 +320,7 @@ def _draw_rep_panel(image: np.ndarray, state: OverlayState, s: float) -> None:
     phase_scale, phase_thick = 0.5 * s, _thickness(s)
 
     number = str(state.rep_count)
+    label = "REP" if state.phase in IN_REP else "REPS"  # "REP 2" while rep 2 happens
     phase = state.phase.upper()
     hw, hh, _ = _text_size(header, small, small_thick) if header else (0, 0, 0)
     nw, nh, _ = _text_size(number, big, big_thick)
@@ -309,7 +339,7 @@ def _draw_rep_panel(image: np.ndarray, state: OverlayState, s: float) -> None:
     number_base = y0 + pad + hh + row_gap + pad + nh
     _put(image, number, (x0 + pad, number_base), big, WHITE, big_thick)
     side_x = x0 + pad + nw + pad
-    _put(image, "REPS", (side_x, number_base - nh + lh), small, GREY, small_thick)
+    _put(image, label, (side_x, number_base - nh + lh), small, GREY, small_thick)
     if phase:
         colour = PHASE_COLOURS.get(state.phase, WHITE)
         _put(image, phase, (side_x, number_base), phase_scale, colour, phase_thick)

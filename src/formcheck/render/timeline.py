@@ -82,9 +82,10 @@ def build_timeline(
 
 
 def _rep_counts(report: Report, n: int) -> np.ndarray:
-    """(T,) reps completed by each frame: a rep counts from its end frame on."""
-    ends = np.sort([rep.end_frame for rep in report.reps]).astype(int)
-    return np.searchsorted(ends, np.arange(n), side="right")
+    """(T,) the rep each frame shows: the one in progress from its start frame on (rep 2
+    reads 2 while it happens), the last one between reps, 0 before the first."""
+    starts = np.sort([rep.start_frame for rep in report.reps]).astype(int)
+    return np.searchsorted(starts, np.arange(n), side="right")
 
 
 def _phases(report: Report, t: np.ndarray) -> np.ndarray:
@@ -140,7 +141,6 @@ def _fault_segments(
 
 
 def _fault_state(active: list[Fault]) -> tuple[tuple[str, ...], frozenset[int]]:
-    # The banner carries the first sentence (what happened, briefly); the report keeps it all.
     banners = tuple(dict.fromkeys(banner_text(fault) for fault in active))
     joints = frozenset(
         int(Landmark[name.upper()])
@@ -152,10 +152,9 @@ def _fault_state(active: list[Fault]) -> tuple[tuple[str, ...], frozenset[int]]:
 
 
 def banner_text(fault: Fault) -> str:
-    """What the video and the live window say of a fault: its first sentence, flagged when
-    the rule is unreliable (low confidence)."""
-    text = first_sentence(fault.message)
-    return f"Possibly: {text}" if fault.confidence == "low" else text
+    """What the video and the live window say of a fault: its whole message (what went
+    wrong, then how to fix it), flagged when the rule is unreliable (low confidence)."""
+    return f"Possibly: {fault.message}" if fault.confidence == "low" else fault.message
 
 
 def first_sentence(message: str) -> str:

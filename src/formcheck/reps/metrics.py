@@ -9,6 +9,7 @@ import numpy as np
 
 from formcheck.reps.segment import RepWindow
 from formcheck.signals import geometry as g
+from formcheck.signals.filters import uneven_frames
 from formcheck.signals.measures import Body
 
 # The free foot counts as down when its lowest point is within this many leg lengths (~2 cm)
@@ -42,6 +43,13 @@ REP_MEASURE_UNITS = {
     "hip_snap_deg_per_s": "deg/s",
     "top_trunk_deg": "deg",
     "toe_wander": "leg lengths",
+    "outline_seen": "fraction",
+}
+# Per-rep scalars that are one frame's reading of a per-frame measure: they are as noisy as it.
+REP_MEASURE_BASIS = {
+    "depth_deg": "trunk_inclination_deg",
+    "bottom_rebound_deg": "trunk_inclination_deg",
+    "top_trunk_deg": "trunk_inclination_deg",
 }
 # The trunk "stops" when it turns slower than this, for at least STALL_S.
 STALL_DEG_PER_S = 15.0
@@ -75,20 +83,22 @@ def rep_measures(
     measures (``compute_measures``), read here rather than computed again for every rep."""
     # A lift that began before the clip (from the floor) shows no descent and no whole pause.
     unseen = float("nan")
+    trunk = measures["trunk_inclination_deg"]
+    # The rep signal's units are the exercise's (a fraction of the body lowered, a leg's
+    # angle); depth is told in the trunk's degrees, which a lifter knows.
     out: dict[str, tuple[float, int]] = {
-        "depth_deg": (w.depth, w.bottom),
+        "depth_deg": peak_between(trunk, w.start, w.end),
         "descent_s": (unseen if w.from_start else t[w.reach] - t[w.start], w.reach),
         "pause_s": (unseen if w.from_start else t[w.leave] - t[w.reach], w.bottom),
         "ascent_s": (t[w.end] - t[w.leave], w.leave),
     }
     out["hold_s"] = _hold(w, t, signal)
-    rebound, i = _dip_depth(signal[w.reach : w.leave + 1])
+    rebound, i = _dip_depth(trunk[w.reach : w.leave + 1])
     out["bottom_rebound_deg"] = (rebound, w.reach + i)
     out["hip_back_ratio"] = _hip_back_ratio(w, signal, body)
     out["free_foot_down_s"] = _free_foot_down(w, t, signal, body, measures["free_foot_height"])
     out["standing_foot_travel"] = _standing_foot_travel(w, t, body)
     out["return_to_push"] = _return_to_push(w, t, signal)
-    trunk = measures["trunk_inclination_deg"]
     out["knee_lead_on_ascent"] = _knee_lead_on_ascent(
         w, measures["standing_knee_flexion_deg"], trunk
     )
@@ -98,6 +108,14 @@ def rep_measures(
     out["hip_snap_deg_per_s"] = peak_between(rising, w.leave, w.end)
     out["top_trunk_deg"] = _top_trunk(w, t, trunk, rising)
     out["toe_wander"] = _toe_wander(w, body)
+    # How much of the rep the back's outline could be trusted in (signals.back): the back
+    # rules judge a rep only on a back they could see.
+    seen = measures.get("back_outline_seen")
+    out["outline_seen"] = (
+        (float(np.mean(seen[w.start : w.end + 1])), w.bottom)
+        if seen is not None
+        else (np.nan, w.bottom)
+    )
     return out
 
 
@@ -144,7 +162,10 @@ def _top_trunk(
     trunk still for ``STALL_S``) in the upper half of the way up, or the most upright point
     of the finish if there was no hold. A finished lift holds near vertical; an unfinished
     one stops with the trunk still forward, even if it straightens later, between reps."""
-    halfway = w.top_level + 0.5 * (w.depth - w.top_level)
+    # Halfway between the rep's most upright and deepest trunk (a pull from the floor starts
+    # at the bottom, so its first frame is no top).
+    top = -peak_between(-trunk, w.start, w.lockout_end)[0]
+    halfway = top + 0.5 * (peak_between(trunk, w.start, w.end)[0] - top)
     part = slice(w.leave, w.lockout_end + 1)
     still = (np.abs(rising[part]) < STALL_DEG_PER_S) & (trunk[part] < halfway)
     need = max(1, int(round(STALL_S / float(np.median(np.diff(t))))))
@@ -237,7 +258,17 @@ def _free_foot_down(
         return float("nan"), w.bottom
     dt = float(np.median(np.diff(t)))
     frame = w.start + int(np.argmax(down)) if down.any() else w.bottom
+    if uneven_frames(t):  # variable frame rate: a frame lasts until the next one
+        return float(_seconds_of(down, t[w.start : w.end + 1], dt)), frame
     return float(down.sum() * dt), frame
+
+
+def _seconds_of(flags: np.ndarray, t: np.ndarray, step: float) -> float:
+    """How long ``flags`` held, on frames at uneven times ``t``: a flagged frame lasts until
+    the next frame if that is flagged too (nothing happened in between that was seen), else
+    one usual frame interval ``step``."""
+    lasts = np.where(flags & np.append(flags[1:], False), np.append(np.diff(t), step), step)
+    return float(lasts[flags].sum())
 
 
 def _standing_foot_travel(w: RepWindow, t: np.ndarray, body: Body) -> tuple[float, int]:
@@ -246,9 +277,20 @@ def _standing_foot_travel(w: RepWindow, t: np.ndarray, body: Body) -> tuple[floa
     free leg swings past, the pose model can put the standing foot on the wrong leg for a
     few frames; a foot that really slid stays where it slid to."""
     foot = np.mean([body.stand(body.px, p) for p in ("ankle", "heel", "foot_index")], axis=0)
-    hold = max(1, int(round(FOOT_HOLD_S / float(np.median(np.diff(t))))))
-    before = _nanmedian(foot[w.start : w.start + hold])
-    after = _nanmedian(foot[max(w.start, w.lockout_end + 1 - hold) : w.lockout_end + 1])
+    step = float(np.median(np.diff(t)))
+    hold = max(1, int(round(FOOT_HOLD_S / step)))
+    first, last = w.start + hold, w.lockout_end + 1 - hold
+    start = w.start
+    if uneven_frames(t):
+        # Variable frame rate: the same time span, not the same number of frames; and a
+        # dropped stretch can leave the rep's first moments to a frame or two, so the
+        # standing before the rep (the foot is planted then too) counts as well.
+        span = (hold - 0.5) * step
+        start = int(np.searchsorted(t, t[w.start] - span, side="left"))
+        first = int(np.searchsorted(t, t[w.start] + span / 2, side="left"))
+        last = int(np.searchsorted(t, t[w.lockout_end] - span, side="right"))
+    before = _nanmedian(foot[start : max(first, w.start + 1)])
+    after = _nanmedian(foot[max(w.start, min(last, w.lockout_end)) : w.lockout_end + 1])
     travel = float(g.norm(after - before) / body.leg_length_px())
     return travel, w.end
 

@@ -88,6 +88,23 @@ def _rest_level(x: np.ndarray, lowest: float, depth: float) -> float:
     return float(np.median(x[x <= lowest + REST_BAND * (depth - lowest)]))
 
 
+# A clip (or shot) that opens already moving down holds the end of a rep that began before
+# it: the lifter was not seen leaving the top, or resting on the floor before a pull. Moving
+# means going this fraction of the rep's amplitude deeper within OPEN_S of the first frame.
+OPEN_MOVING_FRACTION = 0.25
+OPEN_S = 0.3
+
+
+def _opens_moving_down(t: np.ndarray, x: np.ndarray, first: int, amp: float) -> bool:
+    """The signal, from the shot's first seen frame, goes deeper by OPEN_MOVING_FRACTION of
+    ``amp`` within OPEN_S: the clip opened in the middle of a descent."""
+    stop = int(np.searchsorted(t, t[first] + OPEN_S, side="right"))
+    opening = x[first:stop]
+    if not np.isfinite(opening).any() or not np.isfinite(x[first]):
+        return False
+    return float(np.nanmax(opening) - x[first]) > OPEN_MOVING_FRACTION * amp
+
+
 def _last_at_or_below(x: np.ndarray, level: float, before: int, floor: int) -> int | None:
     idx = np.flatnonzero(x[floor : before + 1] <= level)
     return floor + int(idx[-1]) if idx.size else None
@@ -140,6 +157,8 @@ def segment_reps(t: np.ndarray, signal: np.ndarray, settings: RepSettings) -> li
             continue
         top_before = _rest_level(x[floor : peak + 1], lowest_before, depth)
         top_after = _rest_level(x[peak : next_peak + 1], lowest_after, depth)
+        if max(top_before, top_after) >= settings.min_depth:
+            continue  # never stood up in between: a shift at the bottom (setting up), not a rep
         # Never None: the gate frames already lie at or below these (higher) levels.
         start = _last_at_or_below(
             filled, top_before + settings.edge_fraction * (depth - top_before), peak, gate_start
@@ -148,6 +167,11 @@ def segment_reps(t: np.ndarray, signal: np.ndarray, settings: RepSettings) -> li
             filled, top_after + settings.edge_fraction * (depth - top_after), peak, gate_end
         )
         assert start is not None and end is not None
+        first_seen = int(np.flatnonzero(valid)[0])
+        opened = t[start] - t[first_seen] <= OPEN_S
+        if opened and _opens_moving_down(t, x, first_seen, depth - x[first_seen]):
+            floor = end
+            continue  # began before the clip: a partial rep, not counted
         zone = depth - (1 - settings.reach_fraction) * min(amp_before, amp_after)
         in_zone = np.flatnonzero(filled[start : end + 1] >= zone) + start
         lockout_limit = t[end] + settings.lockout_s
@@ -212,6 +236,8 @@ def _lift_from_start(
     amp = depth - top
     if amp < settings.min_amplitude or top >= settings.min_depth:
         return None
+    if _opens_moving_down(t, x, first, amp):
+        return None  # opened on the way down: the end of a rep that began before the clip
     filled = np.where(valid, x, -np.inf)
     end = _first_at_or_below(filled, top + settings.edge_fraction * amp, peak, limit)
     if end is None or t[end] - t[first] < settings.min_duration_s / 2:

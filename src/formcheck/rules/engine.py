@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -33,6 +33,9 @@ class RepEvidence:
     # joint alias ("standing_heel") -> (T,) the pose model's visibility of it (the lowest of
     # its landmarks); only the aliases rules list in ``needs_visible``.
     visibility: dict[str, np.ndarray] = field(default_factory=dict)
+    # measure -> how finely this clip lets it be read (signals.noise), in its unit; a fault
+    # that does not stand out from it is told as "possibly". Empty: not estimated (live).
+    noise: dict[str, float] = field(default_factory=dict)
 
     def visible(self, rule: Rule) -> np.ndarray | None:
         """(T,) frames where every joint ``rule`` needs is visible; None: no such need."""
@@ -42,6 +45,19 @@ class RepEvidence:
 
 
 MIN_VALID_FRACTION = 0.5  # judge a window only when most of it has landmarks
+# Views from which the pose model's body cannot be trusted through a rep: every fault found
+# there is told as "possibly", with the reason. From behind, at the bottom of a hinge, the
+# head is hidden and the free leg points at the lens; on the rendered clips MediaPipe lost or
+# scrambled the body there (tools/synth/STATUS.md), and clean back-view reps drew hips_open,
+# knee_valgus, bounce and balance faults (docs/evaluation.md).
+DOUBTFUL_VIEWS = {
+    "back": "filmed from behind, where the pose model often scrambles a hinging body; film "
+    "from the front or the side to be sure",
+}
+# A fault is told without "possibly" only when its worst value lies this many times the
+# clip's noise of the measure beyond the threshold (the worst of a window of noisy frames
+# strays about two sigmas on its own).
+NOISE_MARGIN_SIGMAS = 2.0
 # MediaPipe's own drawing code hides landmarks below 0.5 visibility; on the rendered clips
 # the joints rules need were never below 0.48, while plates and bars in real deadlifts push
 # the heels and wrists to 0.0-0.3 and their positions then wander (docs/evaluation.md).
@@ -149,7 +165,10 @@ def judge(rule: Rule, ev: RepEvidence, view: str) -> Outcome:
             continue
         if status == "fault":
             value, frame, onset = detail
-            return Outcome(rule.id, "fault", fault=_fault(rule, cond, ev, value, frame, onset))
+            fault = _fault(rule, cond, ev, value, frame, onset)
+            if view in DOUBTFUL_VIEWS and fault.confidence != "low":
+                fault = replace(fault, confidence="low", confidence_note=DOUBTFUL_VIEWS[view])
+            return Outcome(rule.id, "fault", fault=fault)
     if missing == len(rule.conditions):
         return Outcome(rule.id, "not_assessable", reason=_unseen_reason(rule, ev))
     return Outcome(rule.id, "pass")
@@ -176,9 +195,52 @@ def _unseen_reason(rule: Rule, ev: RepEvidence) -> str:
     return "not assessable: the body parts it needs were not found in this rep"
 
 
+def beyond_threshold(cond: Condition, value: float) -> float:
+    """How far ``value`` lies past the threshold toward the fault (negative: short of it)."""
+    if cond.compare == ">":
+        return value - cond.threshold
+    if cond.compare == "<":
+        return cond.threshold - value
+    return abs(value) - cond.threshold
+
+
+def _within_noise(cond: Condition, ev: RepEvidence, value: float) -> str:
+    """Why a fault read at ``value`` may be the clip's noise rather than the lifter, or ""."""
+    sigma = ev.noise.get(cond.measure, float("nan"))
+    if not np.isfinite(sigma):
+        return ""
+    margin = beyond_threshold(cond, value)
+    if margin >= NOISE_MARGIN_SIGMAS * sigma:
+        return ""
+    unit = ev.units.get(cond.measure, "")
+    return (
+        f"read {value:.3g} against a limit of {cond.threshold:g} {unit}, within this clip's "
+        f"reading noise (about {sigma:.2g} {unit} from frame to frame): film closer, "
+        "steadier and better lit for a firm verdict"
+    )
+
+
+def _short_of_confident(cond: Condition, ev: RepEvidence, value: float) -> str:
+    """Why a fault read at ``value`` is only possible: past the threshold but not past the
+    level clean lifts on real footage reach (the rule's ``confident_threshold``), or ""."""
+    if cond.firmly_holds(value):
+        return ""
+    unit = ev.units.get(cond.measure, "")
+    return (
+        f"read {value:.3g} {unit}: past the limit of {cond.threshold:g} but short of "
+        f"{cond.confident_threshold:g}, which good lifts on real footage also reach (the pose "
+        "model reads this roughly); check it in the video"
+    )
+
+
 def _fault(
     rule: Rule, cond: Condition, ev: RepEvidence, value: float, frame: int, onset: int
 ) -> Fault:
+    confidence, note = rule.confidence, rule.confidence_note
+    if confidence != "low":
+        doubt = _short_of_confident(cond, ev, value) or _within_noise(cond, ev, value)
+        if doubt:
+            confidence, note = "low", doubt
     return Fault(
         rule_id=rule.id,
         message=rule.message,
@@ -193,6 +255,6 @@ def _fault(
         onset_frame=onset,
         joints=tuple(name for j in rule.joints for name in ev.joint_names.get(j, (j,))),
         seed=rule.seed,
-        confidence=rule.confidence,
-        confidence_note=rule.confidence_note,
+        confidence=confidence,
+        confidence_note=note,
     )

@@ -16,6 +16,11 @@ class Condition:
     measure: str
     compare: str
     threshold: float
+    # Past ``threshold`` the fault is reported; a reading short of this level is told as
+    # "possibly": on real footage the measure of clean lifts reaches past the threshold (the
+    # pose model reads it roughly), so only a reading beyond this stands out. None: the
+    # threshold itself is firm.
+    confident_threshold: float | None = None
 
     def holds(self, values: np.ndarray) -> np.ndarray:
         values = np.asarray(values, dtype=float)
@@ -25,6 +30,17 @@ class Condition:
             if self.compare == "<":
                 return values < self.threshold
             return np.abs(values) > self.threshold
+
+    def firmly_holds(self, value: float) -> bool:
+        """``value`` is past the confident level (never short of the threshold itself, which
+        a user's override may have moved beyond it)."""
+        if self.confident_threshold is None:
+            return True
+        level = self.confident_threshold
+        if self.compare == "<":
+            return value < min(level, self.threshold)
+        magnitude = abs(value) if self.compare == "|>|" else value
+        return magnitude > max(level, self.threshold)
 
     def worst_index(self, values: np.ndarray) -> int:
         """Index of the value furthest toward the fault (NaN ignored)."""

@@ -6,6 +6,12 @@ removes the pose model's glitches (a foot put on the other leg for two or three 
 legs pass each other) that a low-pass would only spread out. Gaps shorter than ``max_gap_s`` are
 bridged by linear interpolation first (the filter cannot run through NaN); longer gaps stay
 NaN, because inventing a second of motion would invent faults.
+
+Both filters count in frames, so they need evenly spaced frames. A variable-frame-rate phone
+clip is not: it drops frames under load, leaving gaps of a tenth to a third of a second among
+frames 1/30 s apart. There, each run of frames is resampled onto an even grid at the clip's
+usual frame interval, filtered, and read back at the frames' own times; evenly spaced clips
+are filtered as they are.
 """
 
 from __future__ import annotations
@@ -49,6 +55,39 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2], edges[1::2]))
 
 
+# Frames whose intervals differ from the clip's usual one by more than this fraction are
+# uneven (container timestamps are rounded: 30000/1001 fps in a 1/1000 time base varies ~3%).
+UNEVEN_TOLERANCE = 0.25
+
+
+def usual_step(t: np.ndarray) -> float:
+    """The clip's usual frame interval in seconds (the median one)."""
+    return float(np.median(np.diff(t)))
+
+
+def uneven_frames(t: np.ndarray) -> bool:
+    """Some frames are not ``usual_step`` apart (a variable-frame-rate clip's gaps)."""
+    return len(t) > 2 and _uneven(t, usual_step(t))
+
+
+def _uneven(t: np.ndarray, step: float) -> bool:
+    dt = np.diff(t)
+    return dt.size > 0 and bool(np.any(np.abs(dt - step) > UNEVEN_TOLERANCE * step))
+
+
+def _evenly(
+    t: np.ndarray, x: np.ndarray, step: float, stage: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """``stage`` (a filter counting in frames) applied to ``x`` (T, k) as if sampled every
+    ``step`` seconds: on an even grid when ``t`` is uneven, read back at ``t``."""
+    if not _uneven(t, step):
+        return stage(x)
+    grid = t[0] + step * np.arange(int(np.floor((t[-1] - t[0]) / step + 1e-9)) + 1)
+    on_grid = np.column_stack([np.interp(grid, t, column) for column in x.T])
+    filtered = stage(on_grid)
+    return np.column_stack([np.interp(t, grid, column) for column in filtered.T])
+
+
 def zero_phase_lowpass(
     t: np.ndarray, x: np.ndarray, cutoff_hz: float = 4.0, order: int = 2
 ) -> np.ndarray:
@@ -60,7 +99,8 @@ def zero_phase_lowpass(
     x = np.asarray(x, dtype=float)
     if len(t) < 3:
         return x.copy()
-    fs = 1.0 / float(np.median(np.diff(t)))
+    step = usual_step(t)
+    fs = 1.0 / step
     if not np.isfinite(fs) or cutoff_hz >= 0.5 * fs:
         return x.copy()
     sos = butter(order, cutoff_hz, btype="low", fs=fs, output="sos")
@@ -69,9 +109,15 @@ def zero_phase_lowpass(
     flat_in = x.reshape(len(x), -1)
     flat_out = out.reshape(len(x), -1)
     valid = ~np.isnan(flat_in).any(axis=1)
+
+    def lowpass(values: np.ndarray) -> np.ndarray:
+        if len(values) <= pad:  # too short for the filter's padding: left as it is
+            return values
+        return sosfiltfilt(sos, values, axis=0)
+
     for start, stop in _runs(valid):
         if stop - start > pad:
-            flat_out[start:stop] = sosfiltfilt(sos, flat_in[start:stop], axis=0)
+            flat_out[start:stop] = _evenly(t[start:stop], flat_in[start:stop], step, lowpass)
     return out
 
 
@@ -80,15 +126,18 @@ def running_median(t: np.ndarray, x: np.ndarray, window_s: float) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     if len(t) < 3:
         return x.copy()
-    size = int(round(window_s / float(np.median(np.diff(t))))) | 1  # odd, centred
+    step = usual_step(t)
+    size = int(round(window_s / step)) | 1  # odd, centred
     out = x.copy()
     flat_in, flat_out = x.reshape(len(x), -1), out.reshape(len(x), -1)
     valid = ~np.isnan(flat_in).any(axis=1)
+
+    def median(values: np.ndarray) -> np.ndarray:
+        return median_filter(values, size=(size, 1), mode="nearest")
+
     for start, stop in _runs(valid):
         if stop - start >= size:
-            flat_out[start:stop] = median_filter(
-                flat_in[start:stop], size=(size, 1), mode="nearest"
-            )
+            flat_out[start:stop] = _evenly(t[start:stop], flat_in[start:stop], step, median)
     return out
 
 
@@ -115,7 +164,27 @@ def smooth_sequence(
         visibility=by_shot(seq, seq.visibility, bridge),
         frame_size=seq.frame_size,
         shot_starts=seq.shot_starts,
+        # The trunk's outline moves with the body: smoothed over time like the landmarks, each
+        # point on its own (an edge lost on one side must not unsmooth the rest).
+        outline=None if seq.outline is None else by_shot(seq, seq.outline, per_column(clean)),
+        outline_sharpness=(
+            None if seq.outline_sharpness is None else by_shot(seq, seq.outline_sharpness, bridge)
+        ),
     )
+
+
+def per_column(
+    stage: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """``stage`` applied to each column of (T, ...) values on its own: its valid runs are
+    each column's, not the frames where every column is valid."""
+
+    def each(t: np.ndarray, x: np.ndarray) -> np.ndarray:
+        flat = np.asarray(x, dtype=float).reshape(len(x), -1)
+        out = np.column_stack([stage(t, flat[:, j]) for j in range(flat.shape[1])])
+        return out.reshape(np.shape(x))
+
+    return each
 
 
 def by_shot(

@@ -16,7 +16,9 @@ import numpy as np
 
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.pose.landmarks import side_landmark
+from formcheck.signals import back as back_shape
 from formcheck.signals import geometry as g
+from formcheck.signals.back import back_profile
 from formcheck.types import PoseSequence
 
 
@@ -67,6 +69,14 @@ class Body:
     @staticmethod
     def mid(arr: np.ndarray, name: str) -> np.ndarray:
         return 0.5 * (arr[:, side_landmark(name, "left")] + arr[:, side_landmark(name, "right")])
+
+    def back(self) -> tuple[np.ndarray, np.ndarray]:
+        """The back's edge (T, K) and where it can be trusted (T,) (signals.back), read once."""
+        if not hasattr(self, "_back"):
+            self._back = back_profile(
+                self.seq.outline, self.seq.outline_sharpness, self.px, self.facing
+            )
+        return self._back
 
     def leg_length_px(self) -> float:
         """Median standing-leg length (hip-knee-ankle) in pixels: a per-clip scale."""
@@ -142,6 +152,121 @@ def head_pitch(b: Body) -> np.ndarray:
 )
 def trunk_above_horizontal(b: Body) -> np.ndarray:
     return 90.0 - trunk_inclination(b)
+
+
+# --- the whole body ----------------------------------------------------------------------
+
+
+def _foot_height(b: Body) -> np.ndarray:
+    """World y (down) of the lower ankle: the standing foot (a single-leg deadlift lifts the
+    other)."""
+    return np.fmax(b.w[:, L.LEFT_ANKLE, 1], b.w[:, L.RIGHT_ANKLE, 1])
+
+
+def _leg_length_w(b: Body) -> float:
+    """Median foot-knee-hip length of both legs, metres."""
+    w = b.w
+    legs = [
+        g.norm(w[:, side_landmark("hip", s)] - w[:, side_landmark("knee", s)])
+        + g.norm(w[:, side_landmark("knee", s)] - w[:, side_landmark("ankle", s)])
+        for s in ("left", "right")
+    ]
+    return g.robust_median(0.5 * (legs[0] + legs[1]))
+
+
+@measure(
+    "body_lowering",
+    "fraction",
+    "how far the shoulders came down toward the standing foot, as a fraction of the "
+    "foot-knee-hip-shoulder chain (0 standing tall, about 0.2-0.6 at the bottom of a rep)",
+)
+def body_lowering(b: Body) -> np.ndarray:
+    # Heights are the world landmarks' (metres, y down), which a front view shows as well as
+    # a side one (the image foreshortens a trunk tipping toward the camera), over the body's
+    # own chain length, so neither the lifter's size nor the distance to the camera matters.
+    trunk = g.robust_median(g.norm(b.mid(b.w, "shoulder") - b.mid(b.w, "hip")))
+    chain = _leg_length_w(b) + trunk
+    return 1.0 - (_foot_height(b) - b.mid(b.w, "shoulder")[:, 1]) / chain
+
+
+@measure(
+    "hip_lowering",
+    "fraction",
+    "how far the hips came down toward the standing foot, as a fraction of their standing "
+    "height (0 standing, under 0.1 in a hinge on soft knees, 0.3-0.5 in a squat)",
+)
+def hip_lowering(b: Body) -> np.ndarray:
+    # In the image: any camera held level shows the hips' drop, whatever side it films from,
+    # and the image's heights do not wobble as the world landmarks' do at the bottom of a
+    # deep hinge. Against the clip's own standing height (a high percentile of the hips'
+    # height above the lower ankle), so the lifter's size and distance do not matter.
+    px = b.px
+    height = np.fmax(px[:, L.LEFT_ANKLE, 1], px[:, L.RIGHT_ANKLE, 1]) - b.mid(px, "hip")[:, 1]
+    finite = height[np.isfinite(height)]
+    standing = np.percentile(finite, STANDING_PERCENTILE) if finite.size else np.nan
+    return 1.0 - height / standing
+
+
+# The standing height of the hips: most frames of a set are near standing, and the highest
+# few may be a jump or a glitch.
+STANDING_PERCENTILE = 90.0
+# One degree of trunk tilt counts as this much depth in ``hinge_depth``: 250 makes a pure
+# hinge read as its trunk angle / 250 (30 deg -> 0.12), so the trunk's thresholds carry over.
+TRUNK_DEG_PER_DEPTH = 250.0
+# A leg length of hip lowering counts as this much depth: a squatted pull (trunk ~35 deg,
+# hips down 0.3-0.5 leg lengths) reads 0.25-0.35, as deep as a hinge to 60-90 deg.
+HIP_LOWERING_WEIGHT = 0.5
+
+
+@measure(
+    "hinge_depth",
+    "fraction",
+    "how far into a hinge or a squat: the trunk's tilt (/250 deg) plus half the hips' "
+    "lowering in leg lengths (0 standing tall, 0.2-0.4 at a bottom)",
+)
+def hinge_depth(b: Body) -> np.ndarray:
+    # The rep signal of the two-footed and single-leg hinges. A rep lowers the lifter
+    # whatever the form: a hinge tips the trunk, a squat drops the hips, a short rep stops
+    # early. The trunk alone misses a rep lifted by squatting (its trunk stays near 35 deg);
+    # the hips' drop adds what the knees did. The trunk keeps the signal's shape (the pose
+    # model's heights wobble at the bottom of a deep hinge).
+    drop = np.clip(hip_lowering(b), 0.0, None)
+    tilt = trunk_inclination(b)
+    if b.side_on:  # leaning back at the top is not going down (the angle itself is unsigned)
+        tilt = np.where(trunk_lean(b) < 0.0, 0.0, tilt)
+    return tilt / TRUNK_DEG_PER_DEPTH + HIP_LOWERING_WEIGHT * drop
+
+
+# --- the back's outline ------------------------------------------------------------------
+
+
+@measure(
+    "back_rounding",
+    "line lengths",
+    "how far the middle of the back's outline stands out from the line joining its ends, "
+    "in hip-shoulder lengths (> 0 rounded, < 0 arched; from the person mask)",
+)
+def back_rounding(b: Body) -> np.ndarray:
+    return back_shape.rounding(b.back()[0])
+
+
+@measure(
+    "back_bend_deg",
+    "deg",
+    "angle between the lower and upper halves of the back's outline (> 0 flexed, < 0 "
+    "arched; from the person mask)",
+)
+def back_bend(b: Body) -> np.ndarray:
+    return back_shape.bend_deg(b.back()[0])
+
+
+@measure(
+    "back_outline_seen",
+    "fraction",
+    "1 where the back's outline could be traced and trusted in the frame, else 0",
+)
+def back_outline_seen(b: Body) -> np.ndarray:
+    return b.back()[1].astype(float)
 
 
 # --- standing leg ------------------------------------------------------------------------
