@@ -14,9 +14,10 @@ from pathlib import Path
 
 from evidence_sets import pose_sets_from_command_line
 
-from formcheck.analysis import analyze_sequence, bell_rise
+from formcheck.analysis import analyze_sequence
 from formcheck.evaluation.evidence import judged_poses
 from formcheck.exercises.registry import get_exercise
+from formcheck.reps.setup import bell_rise
 
 
 def main(argv: list[str] | None = None) -> int:

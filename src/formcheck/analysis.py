@@ -12,20 +12,18 @@ import numpy as np
 
 from formcheck.exercises.registry import Exercise
 from formcheck.pose.landmarks import Landmark as L
-from formcheck.reps.metrics import (
-    REP_MEASURE_BASIS,
-    REP_MEASURE_UNITS,
-    peak_between,
-    rep_measures,
-)
+from formcheck.reps.metrics import REP_MEASURE_BASIS, rep_measures
 from formcheck.reps.segment import RepWindow, segment_shots
+from formcheck.reps.setup import drop_setup_cycles
 from formcheck.rules.engine import RepEvidence, judge
 from formcheck.signals.filters import smooth_sequence
 from formcheck.signals.geometry import robust_median
 from formcheck.signals.measures import MEASURES, Body, BodySides, compute_measures
 from formcheck.signals.noise import measure_noise
+from formcheck.signals.sides import near_side_sides, other_leg, sides_per_frame, standing_leg
 from formcheck.signals.view import ViewEstimate, estimate_view
-from formcheck.types import LEGS, PoseSequence, Rep
+from formcheck.types import PoseSequence, Rep
+from formcheck.units import FROM_STANDING, REP_MEASURE_UNITS, SET_MEASURES
 
 JOINT_PARTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index", "ear")
 
@@ -48,52 +46,6 @@ class Analysis:
     near_side: str = "left"  # the side nearer the camera (two-footed lifts are drawn on it)
 
 
-def _ankle_drop(seq: PoseSequence, frames: slice) -> dict[str, float]:
-    """Mean world-y (down) of each ankle in ``frames``: the standing ankle is the lower one."""
-    return {
-        leg: float(np.nanmean(seq.world_xyz[frames, L[f"{leg.upper()}_ANKLE"], 1])) for leg in LEGS
-    }
-
-
-def leg_length_m(seq: PoseSequence) -> float:
-    """Median length of the left leg (hip-knee-ankle) in metres, from the world landmarks."""
-    w3 = seq.world_xyz
-    return float(
-        np.nanmedian(
-            np.linalg.norm(w3[:, L.LEFT_HIP] - w3[:, L.LEFT_KNEE], axis=1)
-            + np.linalg.norm(w3[:, L.LEFT_KNEE] - w3[:, L.LEFT_ANKLE], axis=1)
-        )
-    )
-
-
-def foot_lift(seq: PoseSequence, frames: slice, leg_m: float) -> float:
-    """How far one ankle is above the other in ``frames``, in leg lengths (a single-leg
-    hinge lifts the free foot; a two-footed one keeps both down)."""
-    drop = _ankle_drop(seq, frames)
-    return abs(drop["left"] - drop["right"]) / leg_m
-
-
-def lower_ankle_leg(seq: PoseSequence, frames: slice) -> str | None:
-    """The leg whose ankle is lower in ``frames`` (the standing one), None if unseen."""
-    drop = _ankle_drop(seq, frames)
-    if not all(np.isfinite(v) for v in drop.values()):
-        return None
-    return max(drop, key=drop.get)
-
-
-def _standing_leg(seq: PoseSequence, w: RepWindow, t: np.ndarray) -> str | None:
-    return lower_ankle_leg(seq, w.frames("bottom", t))
-
-
-def loaded_hand_left(left_stands: np.ndarray, bell_hand: str) -> np.ndarray:
-    """(T,) True where the left hand holds the weight, from the exercise's ``bell_hand``."""
-    if bell_hand == "standing_side":
-        return left_stands
-    if bell_hand == "opposite_side":
-        return ~left_stands
-    return np.full(len(left_stands), bell_hand == "left")
-
-
 def low_confidence_rules(exercise: Exercise, view: str) -> dict[str, str]:
     """Rule id -> why it is unreliable, for the rules ``view`` can judge that are marked
     ``confidence = "low"`` (the others are not assessable at all)."""
@@ -113,21 +65,6 @@ def not_assessable_from(exercise: Exercise, view: str) -> dict[str, str]:
     }
 
 
-# Measures judged as a change from the lifter's own standing posture: people stand with their
-# heads a little forward or back, and the fault is what the hinge does to it.
-FROM_STANDING = {
-    "spine_flexion_deg": "spine_flexion_change_deg",
-    # The back's outline: bodies and clothes curve it differently standing; the fault is what
-    # the rep does to it.
-    "back_rounding": "back_rounding_change",
-    "back_bend_deg": "back_bend_change_deg",
-    "heel_height": "heel_rise",
-    "foot_pitch_deg": "heel_pitch_change_deg",
-    "head_pitch_deg": "head_pitch_change_deg",
-}
-# Measures judged as a change from their median over the set's reps: postures that should
-# hold still through the whole set. name -> (per-frame measure, unit).
-SET_MEASURES = {"trunk_change_from_set_deg": ("trunk_inclination_deg", "deg")}
 STANDING_MAX_INCLINATION_DEG = 20.0
 REP_SIGNAL_MAX_GAP_S = 1.5
 
@@ -175,52 +112,6 @@ def clip_noise(
     return noise
 
 
-def _nearest_rep(t: np.ndarray, windows: list[RepWindow]) -> np.ndarray:
-    """(T,) index of the rep whose bottom is nearest in time to each frame."""
-    centres = np.array([t[w.bottom] for w in windows])
-    return np.abs(t[:, None] - centres[None, :]).argmin(axis=1)
-
-
-def _left_foot_stands(
-    seq: PoseSequence, windows: list[RepWindow], rep_left: np.ndarray
-) -> np.ndarray:
-    """(T,) True where the left foot is the standing one, decided frame by frame by which foot
-    is at the standing foot's place. Side-on, the pose model sometimes swaps the legs' labels
-    for a stretch of a rep; the foot that stays put is the standing one whatever its label."""
-    px = seq.pixel_xy
-    left, right = px[:, L.LEFT_ANKLE], px[:, L.RIGHT_ANKLE]
-    lower = np.where((left[:, 1] >= right[:, 1])[:, None], left, right)  # image y is down
-    homes = np.array([np.nanmedian(lower[w.start : w.end + 1], axis=0) for w in windows])
-    home = homes[_nearest_rep(seq.t, windows)]
-    d_left = np.linalg.norm(left - home, axis=1)
-    d_right = np.linalg.norm(right - home, axis=1)
-    shin = np.nanmedian(np.linalg.norm(px[:, L.LEFT_KNEE] - px[:, L.LEFT_ANKLE], axis=1))
-    # Feet together (between reps) or a foot not found: keep the rep's standing leg.
-    clear = np.abs(d_left - d_right) > 0.25 * shin
-    return np.where(clear, d_left < d_right, rep_left)
-
-
-def _sides_per_frame(
-    seq: PoseSequence,
-    windows: list[RepWindow],
-    legs: list[str | None],
-    fallback: str,
-    bell_hand: str,
-) -> BodySides:
-    """The standing leg per frame (by where the feet are) and the loaded hand. Where the
-    feet say the leg labels are swapped, the pose model has mirrored the whole body (it took
-    the lifter to face the other way), so the arms' labels are swapped there too."""
-    t = seq.t
-    rep_left = np.full(len(t), fallback == "left")
-    if windows:
-        per_rep = np.array([(leg or fallback) == "left" for leg in legs])
-        rep_left = per_rep[_nearest_rep(t, windows)]
-    left = _left_foot_stands(seq, windows, rep_left) if windows else rep_left
-    hand = loaded_hand_left(rep_left, bell_hand)
-    mirrored = left != rep_left
-    return BodySides(left_stands=left, left_hand_loaded=np.where(mirrored, ~hand, hand))
-
-
 def change_across_set(series: np.ndarray, windows: list[RepWindow]) -> np.ndarray:
     """``series`` minus its median over all the set's reps: how far a posture that should
     stay the same through the set ("the same torso position throughout the set") drifted."""
@@ -229,26 +120,6 @@ def change_across_set(series: np.ndarray, windows: list[RepWindow]) -> np.ndarra
         in_reps[w.start : w.end + 1] = True
     baseline = np.nanmedian(series[in_reps]) if np.isfinite(series[in_reps]).any() else np.nan
     return series - baseline
-
-
-def near_side_sides(seq: PoseSequence) -> BodySides:
-    """Two-footed lifts have no standing leg: "standing" and "bell" measures then read the
-    side nearer the camera, which a side view shows unoccluded. MediaPipe's world z is
-    smaller toward the camera."""
-    z = seq.world_xyz[:, :, 2]
-    pairs = [
-        ("LEFT_HIP", "RIGHT_HIP"),
-        ("LEFT_SHOULDER", "RIGHT_SHOULDER"),
-        ("LEFT_KNEE", "RIGHT_KNEE"),
-    ]
-    diff = np.concatenate([z[:, L[a]] - z[:, L[b]] for a, b in pairs])
-    left_near = not (np.nanmedian(diff) > 0) if np.isfinite(diff).any() else True
-    flags = np.full(len(seq.t), left_near)
-    return BodySides(left_stands=flags, left_hand_loaded=flags.copy())
-
-
-def _other(leg: str | None) -> str | None:
-    return {"left": "right", "right": "left"}.get(leg) if leg else None
 
 
 def legs_summary(legs: list[str | None]) -> tuple[dict[str, int], list[int]]:
@@ -344,18 +215,18 @@ def analyze_smoothed(
         windows = segment_shots(
             t, signal, exercise.rep_settings, smoothed.shots(), REP_SIGNAL_MAX_GAP_S
         )
-    legs = [_standing_leg(smoothed, w, t) for w in windows] if exercise.single_leg else []
+    legs = [standing_leg(smoothed, w, t) for w in windows] if exercise.single_leg else []
     # Windows given by the caller (the live counter) were already checked with
     # ``setup_reason``.
     if found_here and windows:
-        windows, legs = _drop_setup_cycles(
+        windows, legs = drop_setup_cycles(
             smoothed, windows, legs or [None] * len(windows), exercise, view.view, warnings
         )
         legs = legs if exercise.single_leg else []
 
     if exercise.single_leg:
         fallback = next((leg for leg in legs if leg), "left")
-        sides = _sides_per_frame(
+        sides = sides_per_frame(
             smoothed, windows, legs or [None] * len(windows), fallback, exercise.bell_hand
         )
     else:
@@ -405,7 +276,7 @@ def analyze_smoothed(
             bottom_s=round(float(t[w.bottom]), 3),
             end_s=round(float(t[w.end]), 3),
             standing_leg=leg,
-            working_leg=_other(leg),
+            working_leg=other_leg(leg),
             metrics={name: round(float(scalars[name][0]), 3) for name in reported},
         )
         for rule in exercise.active_rules:
@@ -432,7 +303,7 @@ def analyze_smoothed(
         )
     counted = [leg for leg in legs if leg]
     standing = max(set(counted), key=counted.count) if counted else None
-    role_legs = [leg if exercise.leg_role == "standing" else _other(leg) for leg in legs]
+    role_legs = [leg if exercise.leg_role == "standing" else other_leg(leg) for leg in legs]
     per_leg, switches = legs_summary(role_legs)
     for k in switches:
         warnings.append(
@@ -456,57 +327,3 @@ def analyze_smoothed(
         reps_per_leg=per_leg,
         near_side="left" if neutral.left_stands[0] else "right",
     )
-
-
-def setup_reason(
-    seq: PoseSequence, w: RepWindow, exercise: Exercise, view: str, leg_m: float | None = None
-) -> str | None:
-    """Why a down-and-up cycle was getting into position rather than a rep, or None for a
-    rep. Either test needs its landmarks seen: an unseen foot or hand keeps the rep."""
-    # From behind, MediaPipe does not lift the free foot that reaches back into depth (on
-    # rendered clips it stayed within 0.05 leg lengths of the floor), so there the foot test
-    # would throw away every rep; it is skipped and set-up hinges may count.
-    if exercise.single_leg and view != "back":
-        leg_m = leg_length_m(seq) if leg_m is None else leg_m
-        lift = foot_lift(seq, w.frames("bottom", seq.t), leg_m)
-        if np.isfinite(lift) and lift < exercise.min_free_foot_height:
-            return "kept both feet down"
-    if exercise.min_bell_height is not None:
-        height = bell_rise(seq, w)
-        if np.isfinite(height) and height < exercise.min_bell_height:
-            return "never brought the bell above the hips (hiking or parking it)"
-    return None
-
-
-def bell_rise(seq: PoseSequence, w: RepWindow) -> float:
-    """The highest the hands came from leaving the bottom to the end of the finish, as
-    ``bell_height`` measures it (shoulder heights above the hips)."""
-    body = Body(seq, near_side_sides(seq), facing=1)
-    height = compute_measures(body, ["bell_height"])["bell_height"]
-    return peak_between(height, w.leave, w.lockout_end)[0]
-
-
-def _drop_setup_cycles(
-    seq: PoseSequence,
-    windows: list[RepWindow],
-    legs: list[str | None],
-    exercise: Exercise,
-    view: str,
-    warnings: list[str],
-) -> tuple[list[RepWindow], list[str | None]]:
-    """A single-leg rep lifts the free foot and a swing brings the bell up; a hinge on two
-    feet (picking the bell up) or a cycle that leaves the bell low (hiking it into place,
-    parking it) is getting into position and is not counted."""
-    leg = leg_length_m(seq) if exercise.single_leg else None
-    kept_w, kept_l = [], []
-    for w, side in zip(windows, legs):
-        reason = setup_reason(seq, w, exercise, view, leg)
-        if reason:
-            warnings.append(
-                f"a hinge at {seq.t[w.bottom]:.1f} s {reason}: treated as getting into"
-                " position, not counted as a rep"
-            )
-            continue
-        kept_w.append(w)
-        kept_l.append(side)
-    return kept_w, kept_l

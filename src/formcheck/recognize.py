@@ -27,13 +27,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.analysis import REP_SIGNAL_MAX_GAP_S, foot_lift, leg_length_m, near_side_sides
+from formcheck.analysis import REP_SIGNAL_MAX_GAP_S
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.reps.segment import RepSettings, RepWindow, segment_shots
 from formcheck.signals import geometry as g
 from formcheck.signals.filters import smooth_sequence
 from formcheck.signals.measures import Body, hinge_depth, leg_extension, standing_knee_flexion
 from formcheck.signals.measures import trunk_inclination as trunk_measure
+from formcheck.signals.sides import foot_lift, leg_length_m, near_side_sides
 from formcheck.signals.view import ViewEstimate, estimate_view
 from formcheck.types import PoseSequence
 

@@ -22,28 +22,28 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from formcheck.analysis import (
-    analyze_smoothed,
-    foot_lift,
-    leg_length_m,
-    loaded_hand_left,
-    lower_ankle_leg,
-    near_side_sides,
-    setup_reason,
-)
+from formcheck.analysis import analyze_smoothed
 from formcheck.exercises.registry import Exercise
 from formcheck.live.history import RollingSequence
 from formcheck.live.setup_help import framing_problem, view_advice
-from formcheck.pose.estimator import PersonLandmarks
 from formcheck.pose.landmarks import Landmark as L
+from formcheck.pose.person import PersonLandmarks
 from formcheck.render.back_line import back_line
 from formcheck.render.overlay import OverlayState
 from formcheck.render.timeline import banner_text, overlay_anchor
 from formcheck.reps.live_counter import LiveRepCounter
 from formcheck.reps.metrics import REP_MEASURE_UNITS
 from formcheck.reps.segment import RepWindow
+from formcheck.reps.setup import setup_reason
 from formcheck.signals.causal import CausalLowpass, OneEuroFilter, OneEuroSettings
 from formcheck.signals.measures import Body, BodySides, compute_measures
+from formcheck.signals.sides import (
+    foot_lift,
+    leg_length_m,
+    loaded_hand_left,
+    lower_ankle_leg,
+    near_side_sides,
+)
 from formcheck.signals.view import ViewEstimate, estimate_view
 from formcheck.types import Fault, PoseSequence, Rep
 
