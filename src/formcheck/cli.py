@@ -8,9 +8,12 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from formcheck import __version__
-from formcheck.errors import FormcheckError
+from formcheck.errors import ClipNotFoundError, FormcheckError
+from formcheck.exercises.names import AUTO, check_name
+from formcheck.pose.models import DEFAULT_MODEL
 
 EXIT_INTERNAL_ERROR = 1
 EXIT_USER_ERROR = 2
@@ -39,7 +42,18 @@ def _tqdm_progress(enabled: bool):
     return factory
 
 
+def check_before_loading(args: argparse.Namespace) -> None:
+    """The mistakes found without the analysis, in the order it checks them, and in its
+    words: answered at once, not after a second of importing the pose model's libraries."""
+    clip = Path(args.clip)
+    if not clip.exists():
+        raise ClipNotFoundError(f"clip {clip} does not exist: check the path")
+    if args.exercise != AUTO:
+        check_name(args.exercise)
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
+    check_before_loading(args)
     from formcheck.pipeline import analyze
     from formcheck.report.summary import fit_to_encoding, format_summary
 
@@ -51,6 +65,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             model=args.model,
             config=args.config,
             video=not args.no_video,
+            jobs=args.jobs,
             progress=_tqdm_progress(not args.quiet and sys.stderr.isatty()),
         )
     except KeyboardInterrupt:
@@ -127,18 +142,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("clip", help="video file (mp4, mov, webm, gif...)")
     p.add_argument(
         "--exercise",
-        default="auto",
+        default=AUTO,
         help="exercise name (see `formcheck exercises`), or auto (default): recognise it "
         "from the motion, and ask when not sure",
     )
     p.add_argument("--out", help="output folder (default: CLIP's folder / CLIPNAME_formcheck)")
     p.add_argument(
         "--model",
-        default="lite",
-        help="pose model: lite, full, heavy or a path to a .task file (default lite)",
+        default=DEFAULT_MODEL,
+        help=f"pose model: lite, full, heavy or a path to a .task file (default {DEFAULT_MODEL})",
     )
     p.add_argument("--config", help="TOML file overriding rule thresholds")
     p.add_argument("--no-video", action="store_true", help="skip the annotated video")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        choices=(1, 2),
+        help="processes reading the poses: 2 shares the clip between two cores, 1 keeps to "
+        "one (default: 2 when two cores are free to use and the clip lasts a few seconds)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_analyze)
 

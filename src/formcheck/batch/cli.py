@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from formcheck.batch.options import AUTO, ENGINES
+from formcheck.pose.models import DEFAULT_MODEL
+
 EXIT_OK = 0  # every clip checked now or in an earlier run
 EXIT_CLIPS_FAILED = 3  # the batch ran to its end, and at least one clip failed
 EXIT_INTERRUPTED = 130  # Ctrl-C: finished clips and the summary are kept; rerun to resume
@@ -19,8 +22,6 @@ command again to resume); 2 a mistake in the command or set-up, before any clip 
 
 def register(sub) -> None:
     """Add the `batch` subcommand to formcheck's subparsers."""
-    from formcheck.batch.runner import AUTO, ENGINES
-
     p = sub.add_parser(
         "batch",
         help="check many clips: files, folders or globs, on this machine or a Dask cluster",
@@ -48,8 +49,8 @@ def register(sub) -> None:
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
     p.add_argument(
         "--model",
-        default="lite",
-        help="pose model: lite, full, heavy or a path to a .task file (default lite)",
+        default=DEFAULT_MODEL,
+        help=f"pose model: lite, full, heavy or a path to a .task file (default {DEFAULT_MODEL})",
     )
     p.add_argument("--config", help="TOML file overriding rule thresholds")
     p.add_argument("--no-video", action="store_true", help="skip the annotated videos (faster)")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from formcheck.pose.models import DEFAULT_MODEL
+
 OK, FAILED, SKIPPED, INTERRUPTED, PENDING = "ok", "failed", "skipped", "interrupted", "pending"
 STATUSES = (OK, FAILED, SKIPPED, INTERRUPTED, PENDING)
 
@@ -29,7 +31,7 @@ class BatchSettings:
     """What every clip of a batch shares."""
 
     out: str
-    model: str = "lite"
+    model: str = DEFAULT_MODEL
     config: str | None = None
     video: bool = True
     force: bool = False

@@ -11,12 +11,12 @@ from pathlib import Path
 from formcheck.batch.errors import BatchInputError
 from formcheck.batch.inputs import plan_jobs
 from formcheck.batch.jobs import FAILED, INTERRUPTED, BatchSettings, ClipJob, ClipResult
+from formcheck.batch.options import AUTO, ENGINES
 from formcheck.batch.progress import BatchDisplay
 from formcheck.batch.summary import SummaryWriter, counts
 from formcheck.io.atomic import create_temp_beside, discard_temp, remove_stale_temps
+from formcheck.pose.models import DEFAULT_MODEL
 
-ENGINES = ("local", "dask")
-AUTO = "auto"
 INTERRUPTED_ERROR = "not checked: the batch was interrupted"
 
 
@@ -53,7 +53,7 @@ def run_batch(
     jobs: int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
-    model: str = "lite",
+    model: str = DEFAULT_MODEL,
     config: str | os.PathLike[str] | None = None,
     video: bool = True,
     force: bool = False,

@@ -8,17 +8,20 @@ import sys
 from pathlib import Path
 
 from formcheck.errors import OutputError
-from formcheck.evaluation.manifest import ManifestError, load
-from formcheck.evaluation.poses import DEFAULT_CACHE
-from formcheck.evaluation.report import format_markdown, format_text, summarize
-from formcheck.evaluation.runner import EXERCISE_FROM, evaluate
-from formcheck.evaluation.split import PARTS, load_split
-from formcheck.io.atomic import atomic_write_text
+from formcheck.evaluation.options import DEFAULT_CACHE, EXERCISE_FROM, PARTS
+from formcheck.pose.models import DEFAULT_MODEL
 
 EXIT_INTERRUPTED = 130
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    # Here, not at the top: they load NumPy and the analysis, which `--help` does not need.
+    from formcheck.evaluation.manifest import ManifestError, load
+    from formcheck.evaluation.report import format_markdown, format_text, summarize
+    from formcheck.evaluation.runner import evaluate
+    from formcheck.evaluation.split import load_split
+    from formcheck.io.atomic import atomic_write_text
+
     manifest = load(Path(args.manifest), Path(args.clips_root) if args.clips_root else None)
     if not manifest.clips_root.is_dir():
         raise ManifestError(
@@ -68,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="folder the manifest's file names are relative to (default: the manifest's "
         "clips_root_default, from the project folder; a labels folder is its own root)",
     )
-    p.add_argument("--model", default="lite", help="pose model (default lite)")
+    p.add_argument("--model", default=DEFAULT_MODEL, help=f"pose model (default {DEFAULT_MODEL})")
     p.add_argument("--json", help="also write every number and per-clip result here")
     p.add_argument(
         "--exercise-from",

@@ -17,9 +17,8 @@ from formcheck.evaluation.metrics import Unit
 from formcheck.evaluation.poses import DEFAULT_CACHE, cached_poses
 from formcheck.evaluation.split import Split, load_split
 from formcheck.exercises.registry import available, get_exercise
+from formcheck.pose.models import DEFAULT_MODEL
 from formcheck.types import PoseSequence
-
-EXERCISE_FROM = ("manifest", "auto")
 
 
 @dataclass
@@ -87,7 +86,7 @@ def skip_reason(clip: ClipLabel, path: Path) -> str:
 def evaluate_clip(
     clip: ClipLabel,
     root: Path,
-    model: str = "lite",
+    model: str = DEFAULT_MODEL,
     cache: Path = DEFAULT_CACHE,
     recognizer: Recognizer | None = None,
     part: str | None = None,
@@ -151,7 +150,7 @@ def evaluate_clip(
 
 def evaluate(
     manifest: Manifest,
-    model: str = "lite",
+    model: str = DEFAULT_MODEL,
     cache: Path = DEFAULT_CACHE,
     exercise_from: str = "manifest",
     progress: bool = False,

@@ -15,6 +15,7 @@ from formcheck.live.session import LiveSession, SessionResult, record_folder
 from formcheck.live.sources import DEFAULT_MAX_SIDE, open_source
 from formcheck.live.voice import open_voice
 from formcheck.pose.estimator import PoseEstimator
+from formcheck.pose.models import LIVE_MODEL
 
 # One person in front of their own camera: asking MediaPipe for two poses made a frame's work
 # 1.2 camera intervals on a 2-core machine (lite; docs/live.md), so frames were dropped.
@@ -28,7 +29,7 @@ def run_live(
     exercise: str,
     *,
     camera: str | int = 0,
-    model: str = "lite",
+    model: str = LIVE_MODEL,
     config: str | os.PathLike[str] | None = None,
     voice: bool = False,
     record: str | os.PathLike[str] | None = None,

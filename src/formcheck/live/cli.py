@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from formcheck.live.display import KEY_HELP
+from formcheck.live.keys import KEY_HELP
+from formcheck.pose.models import LIVE_MODEL
 
 EXIT_OK = 0
 EXIT_CAMERA_LOST = 3  # the session so far is saved; the camera went away
@@ -41,7 +42,7 @@ def register(sub) -> None:
     )
     p.add_argument(
         "--model",
-        default="lite",
+        default=LIVE_MODEL,
         help="pose model: lite (default; keeps up with 30 fps on 2 cores), full, heavy, or a "
         ".task file",
     )

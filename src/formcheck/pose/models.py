@@ -9,6 +9,12 @@ from pathlib import Path
 from formcheck.errors import ModelError
 
 MODEL_NAMES = ("lite", "full", "heavy")
+# The offline default (analyze, batch, serve, eval), chosen on the evaluation sets
+# (docs/evaluation.md, "Which pose model"): full told a few fewer false faults than lite on
+# real clips but five times as many on the rendered ones, whose thresholds were set on lite's
+# readings, for 1.4 times lite's time a frame; heavy was no better and took 3.9 times.
+DEFAULT_MODEL = "lite"
+LIVE_MODEL = "lite"
 BUNDLED = ("lite", "full")  # heavy (29 MB) is left out of the repo; it is built on demand
 MODEL_DIR_ENV = "FORMCHECK_MODEL_DIR"
 BUILD_HEAVY = "python tools/build_models.py --variant heavy --out models/"

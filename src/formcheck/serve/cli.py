@@ -8,6 +8,7 @@ from pathlib import Path
 
 from formcheck.errors import FormcheckError
 from formcheck.interrupts import stop_on_sigterm
+from formcheck.pose.models import DEFAULT_MODEL
 
 DEFAULT_HOST = "127.0.0.1"  # this computer only, unless the user says otherwise
 DEFAULT_PORT = 8321
@@ -39,7 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=DEFAULT_MAX_UPLOAD_MB,
         help=f"largest clip accepted, in MB (default {DEFAULT_MAX_UPLOAD_MB})",
     )
-    p.add_argument("--model", default="lite", help="pose model: lite, full, heavy or a .task file")
+    p.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help=f"pose model: lite, full, heavy or a .task file (default {DEFAULT_MODEL})",
+    )
     p.add_argument("--config", help="TOML file overriding rule thresholds")
     p.set_defaults(func=cmd_serve)
 
