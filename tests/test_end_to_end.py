@@ -55,6 +55,11 @@ def _overlaps(rep, truth) -> bool:
 # Measured on all 61 clips, six exercises (lite): reps exact in 59, 39 of 48 judgeable faults
 # found (0.81), 9 of 138 clean reps with a false alarm (0.07).
 MIN_EXACT_REP_CLIPS = 0.9  # clips whose reps are counted exactly (back views fail, see docs)
+# The back rules read the back's outline from the person mask (issue 17). These renders bend
+# the spine's bones but not the body's surface (docs/back.md: rendered frames at 0, 30 and 45
+# deg of lumbar flexion look alike), so their posed rounding cannot reach the rules here; the
+# outline is tested on traced outlines (tests/test_outline.py) and real clips (docs/back.md).
+OUTLINE_MEASURES = {"back_bend_deg", "back_rounding"}
 MIN_RECALL = 0.75  # labelled faults found, among those judged from the clip's view
 MAX_CLEAN_FALSE_ALARMS = 0.1  # clean reps with any fault reported
 
@@ -82,6 +87,8 @@ def test_rendered_set_reps_and_accuracy(analysed):
             if fault is None:
                 clean += 1
                 false_alarms += bool(fired)
+            elif any(c.measure in OUTLINE_MEASURES for c in rules[fault].conditions):
+                continue
             elif report.view in rules[fault].views:
                 judged += 1
                 found += fault in fired

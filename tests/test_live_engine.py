@@ -16,8 +16,8 @@ from builders import (
 from formcheck.analysis import analyze_sequence
 from formcheck.exercises.registry import get_exercise
 from formcheck.live.engine import LiveAnalyzer
-from formcheck.pose.estimator import PersonLandmarks
 from formcheck.pose.outline import Outline
+from formcheck.pose.person import PersonLandmarks
 
 SLDL = "kb_single_leg_deadlift"
 

@@ -14,7 +14,7 @@ from formcheck.exercises.registry import get_exercise
 from formcheck.live.engine import LiveAnalyzer, LiveSettings
 from formcheck.live.recorder import SessionRecorder
 from formcheck.live.session import LiveSession, Timings
-from formcheck.pose.estimator import PersonLandmarks
+from formcheck.pose.person import PersonLandmarks
 from test_live_engine import fired
 from test_live_session import FakeEstimator, FakeSource
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.pose.estimator import PersonLandmarks
 from formcheck.pose.landmarks import NUM_LANDMARKS
 from formcheck.pose.landmarks import Landmark as L
+from formcheck.pose.person import PersonLandmarks
 from formcheck.pose.tracking import LifterTracker, body_box
 
 SIZE = 200  # pixels, square frames

@@ -35,7 +35,7 @@ from formcheck.evaluation.manifest import load_manifest
 from formcheck.evaluation.poses import DEFAULT_CACHE, cached_poses
 from formcheck.exercises.registry import get_exercise
 from formcheck.live.engine import LiveAnalyzer, LiveSettings
-from formcheck.pose.estimator import PersonLandmarks
+from formcheck.pose.person import PersonLandmarks
 from formcheck.signals.causal import OneEuroSettings
 from formcheck.types import PoseSequence, Rep
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.errors import ConfigError
-from formcheck.reps.segment import RepSettings
+from formcheck.reps.settings import RepSettings
 from formcheck.rules.model import COMPARISONS, Condition, Rule
 from formcheck.types import VIEWS
 
@@ -130,9 +130,8 @@ def table(value: Any, where: str) -> dict[str, Any]:
 
 def measure_units() -> dict[str, str]:
     """Every measure a rule may judge -> its unit (as the report states it)."""
-    from formcheck.analysis import FROM_STANDING, SET_MEASURES  # imports this module
-    from formcheck.reps.metrics import REP_MEASURE_UNITS
-    from formcheck.signals.measures import MEASURES
+    from formcheck.signals.measures import MEASURES  # the measures' code: loaded when asked
+    from formcheck.units import FROM_STANDING, REP_MEASURE_UNITS, SET_MEASURES
 
     units = {name: info.unit for name, (_, info) in MEASURES.items()} | REP_MEASURE_UNITS
     units |= {changed: units[name] for name, changed in FROM_STANDING.items()}

@@ -8,8 +8,10 @@ draws the verdicts on it: re-decoding costs far less than keeping every frame in
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -30,9 +32,18 @@ from formcheck.io.atomic import commit_temp, discard_temp, temp_name
 from formcheck.io.output_folder import other_clip_in, prepare_folder, remove_if_empty
 from formcheck.io.shot_cuts import ShotCutDetector
 from formcheck.io.video_reader import VideoReader, probe
-from formcheck.pose.estimator import PoseEstimator
+from formcheck.pose.finder import PeopleFinder
+from formcheck.pose.models import DEFAULT_MODEL
+from formcheck.pose.second_half import (
+    FrameResult,
+    SecondHalf,
+    join_index,
+    overlap_frames,
+    split_min_frames,
+    split_point,
+)
 from formcheck.pose.sequence_builder import SequenceBuilder
-from formcheck.pose.tracking import LifterTracker
+from formcheck.pose.tracking import LifterTracker, trunk_colour
 from formcheck.recognize import Recognition, describe, recognize
 from formcheck.render.back_line import back_line
 from formcheck.render.lagged import LaggedAnnotator, OverlaySnapshot
@@ -41,6 +52,7 @@ from formcheck.report.csv_report import write_measures_csv
 from formcheck.report.curves import Curves
 from formcheck.report.html_report import HTML_NAME, write_report_html
 from formcheck.report.json_report import write_report_json
+from formcheck.timing import StageClock, maybe_stage
 from formcheck.types import Frame, PoseSequence, Report, VideoInfo
 
 # Analysis frames are scaled so the longest side is at most this: the pose model works at
@@ -133,20 +145,81 @@ def _no_progress(total: int | None, label: str) -> Callable[[int], None]:
 
 
 def track_poses(
-    reader: Iterable[Frame], estimator: PoseEstimator, tracker: LifterTracker, into: SequenceBuilder
+    reader: VideoReader | Iterable[Frame],
+    finder: PeopleFinder,
+    tracker: LifterTracker,
+    into: SequenceBuilder,
+    helper: SecondHalf | None = None,
 ) -> Iterator[int]:
     """Pass 1: the lifter's landmarks, frame by frame, appended to ``into`` (shots of an
-    edited clip marked at their cuts); yields the number of frames so far so a caller can
-    report progress or look at the prefix. The lifter is the tracker's choice frame by frame;
-    call :func:`revise_lifter` after the last frame for its choice on the whole clip."""
+    edited clip marked at their cuts); yields the number of frames read so far so a caller
+    can report progress or look at the prefix. The lifter is the tracker's choice frame by
+    frame; call :func:`revise_lifter` after the last frame for its choice on the whole clip.
+
+    With a started ``helper`` (pose.second_half), once it is ready this process stops about
+    half way through what is left and the helper's frames make up the rest."""
     cuts = ShotCutDetector()
-    for frame in reader:
+    info = getattr(reader, "info", None)
+    split = None  # the first frame left to the helper
+    held: list[FrameResult] = []  # this process's frames in the overlap, fed at the join
+    frames = iter(reader)
+    frame = None
+    for frame in frames:
+        if helper is not None and split is None and helper.ready():
+            split = split_point(frame.index, info.frame_count, info.fps)
+            if split is None:
+                helper = None  # not worth it: the caller closes it
+            else:
+                helper.begin(split - overlap_frames(info.fps))
+        if split is not None and frame.index >= split:
+            break
         new_shot = cuts.is_cut(frame.image)
-        if new_shot:
-            into.start_shot()
-        people = estimator.detect(frame.image, int(round(frame.t * 1000)))
-        into.append(frame.t, tracker.update(people, new_shot=new_shot, image=frame.image))
+        people = finder.detect(frame.image, int(round(frame.t * 1000)), new_shot=new_shot)
+        if split is not None and frame.index >= split - overlap_frames(info.fps):
+            colours = [trunk_colour(frame.image, person) for person in people]
+            held.append(FrameResult(frame.index, frame.t, new_shot, people, colours))
+            yield into.n + len(held)
+            continue
+        _feed(into, tracker, frame.t, people, new_shot, image=frame.image)
         yield into.n
+    else:
+        frame = None  # the clip ended here
+    if split is None:
+        return
+    while not helper.wait(timeout=0.2):
+        yield into.n + len(held) + len(helper.frames)
+    if helper.failed is None and frame is not None:
+        join = join_index([(r.index, r.people) for r in held], helper.frames)
+        taken = [r for r in held if r.index < join] + [r for r in helper.frames if r.index >= join]
+        for r in taken:
+            _feed(into, tracker, r.t, r.people, r.new_shot, colours=r.colours)
+        yield into.n
+        return
+    # The helper failed (or the clip was shorter than it said): this process reads on.
+    for r in held:
+        _feed(into, tracker, r.t, r.people, r.new_shot, colours=r.colours)
+    yield into.n
+    rest = itertools.chain([frame], frames) if frame is not None else ()
+    for frame in rest:
+        new_shot = cuts.is_cut(frame.image)
+        people = finder.detect(frame.image, int(round(frame.t * 1000)), new_shot=new_shot)
+        _feed(into, tracker, frame.t, people, new_shot, image=frame.image)
+        yield into.n
+
+
+def _feed(
+    into: SequenceBuilder,
+    tracker: LifterTracker,
+    t: float,
+    people: list,
+    new_shot: bool,
+    *,
+    image: np.ndarray | None = None,
+    colours: list[np.ndarray] | None = None,
+) -> None:
+    if new_shot:
+        into.start_shot()
+    into.append(t, tracker.update(people, new_shot=new_shot, image=image, colours=colours))
 
 
 def revise_lifter(tracker: LifterTracker, into: SequenceBuilder) -> set[int]:
@@ -159,13 +232,13 @@ def revise_lifter(tracker: LifterTracker, into: SequenceBuilder) -> set[int]:
 
 
 def extract_poses(
-    clip: Path, model: str = "lite", crop: tuple[int, int, int, int] | None = None
+    clip: Path, model: str = DEFAULT_MODEL, crop: tuple[int, int, int, int] | None = None
 ) -> tuple[PoseSequence, VideoInfo, str]:
     """Just pass 1, for evaluation tools: (landmarks, clip facts, which person). ``crop``
     (x0, y0, x1, y1 in the clip's own pixels) keeps one panel of a split-screen clip."""
     with (
         VideoReader(clip, max_side=MAX_SIDE) as reader,
-        PoseEstimator(model, segmentation=OUTLINES) as estimator,
+        PeopleFinder.create(model, segmentation=OUTLINES) as finder,
     ):
         tracker = LifterTracker()
         frames = reader
@@ -179,7 +252,7 @@ def extract_poses(
             )
             size = (box[2] - box[0], box[3] - box[1])
         builder = SequenceBuilder(size, outlines=OUTLINES)
-        for _ in track_poses(frames, estimator, tracker, builder):
+        for _ in track_poses(frames, finder, tracker, builder):
             pass
         revise_lifter(tracker, builder)
         return builder.sequence(), reader.info, tracker.describe()
@@ -244,18 +317,23 @@ def analyze(
     exercise: str = AUTO,
     *,
     out: str | os.PathLike[str] | None = None,
-    model: str = "lite",
+    model: str = DEFAULT_MODEL,
     config: str | os.PathLike[str] | None = None,
     video: bool = True,
     progress: ProgressFactory | None = None,
-    estimator_factory: Callable[[str], PoseEstimator] | None = None,
+    estimator_factory: Callable[[str], PeopleFinder] | None = None,
+    clock: StageClock | None = None,
+    jobs: int | None = None,
 ) -> Report:
     """Analyse the clip at ``path``; write the annotated video, report.json and measures.csv
     into ``out`` (default: a folder beside the clip) and return the :class:`Report`.
 
-    ``estimator_factory(model)`` gives the pose estimator as a context manager (default: a
-    new :class:`PoseEstimator`, closed after the clip); batch workers pass one that keeps a
-    loaded model for the next clip."""
+    ``estimator_factory(model)`` gives the pose model as a context manager (default: a
+    new :class:`PeopleFinder`, closed after the clip); batch workers pass one that keeps a
+    loaded model for the next clip. ``clock`` records the seconds each stage took (for
+    benchmarks): model, pose (decoding, pose and drawing as it goes), analysis, video
+    (finishing the drawing), reports. ``jobs``: processes for the pose pass, 1 or 2
+    (default: 2 where this process may use two cores and the clip is long enough)."""
     clip = Path(path)
     if not clip.exists():
         raise ClipNotFoundError(f"clip {clip} does not exist: check the path")
@@ -272,26 +350,39 @@ def analyze(
     annotator = None
     # The video is finished under a hidden name and renamed with the reports, at the end.
     staged = outputs.folder / temp_name(outputs.video) if video else None
+    helper = None
     try:
-        make_estimator = estimator_factory or partial(PoseEstimator, segmentation=OUTLINES)
-        with VideoReader(clip, max_side=MAX_SIDE) as reader, make_estimator(model) as estimator:
+        make_estimator = estimator_factory or partial(PeopleFinder.create, segmentation=OUTLINES)
+        with VideoReader(clip, max_side=MAX_SIDE) as reader, ExitStack() as stack:
             info = reader.info
+            if _share_pose_pass(jobs, info):  # started first: it loads while we do
+                helper = SecondHalf(clip, model, max_side=MAX_SIDE, outlines=OUTLINES)
+            with maybe_stage(clock, "model"):
+                estimator = stack.enter_context(make_estimator(model))
             tracker = LifterTracker()
             builder = SequenceBuilder((info.width, info.height), outlines=OUTLINES)
             if video:
                 annotator = LaggedAnnotator(clip, staged, max_side=VIDEO_MAX_SIDE)
             tick = progress(info.frame_count, "pose")
             next_look = int(LOOK_EVERY_S * info.fps)
-            for _ in track_poses(reader, estimator, tracker, builder):
-                tick(1)
-                if annotator is not None and builder.n >= next_look:
-                    ex = ex or _early_exercise(builder, config_path)
-                    if ex is not None:
-                        _advance(annotator, ex, builder, info, model)
-                    next_look = builder.n + max(int(LOOK_EVERY_S * info.fps), builder.n // 10)
-            moved_skeleton = revise_lifter(tracker, builder)
+            done = 0
+            with maybe_stage(clock, "pose"):
+                for n in track_poses(reader, estimator, tracker, builder, helper):
+                    tick(n - done)
+                    done = n
+                    if annotator is not None and builder.n >= next_look:
+                        ex = ex or _early_exercise(builder, config_path)
+                        if ex is not None:
+                            _advance(annotator, ex, builder, info, model)
+                        step = max(int(LOOK_EVERY_S * info.fps), builder.n // 10)
+                        next_look = builder.n + step
+                moved_skeleton = revise_lifter(tracker, builder)
             seq = builder.sequence()
             decode_warnings = list(reader.warnings)
+            if helper is not None:  # done with (or, for a short clip, never needed)
+                decode_warnings += helper.warnings
+                helper.close()
+                helper = None
             model_name = estimator.model_name
             clip_info = reader.source_info  # the clip's own size, not the analysis size
 
@@ -305,26 +396,31 @@ def analyze(
                 "body, well lit, with the lifter filling a good part of the frame"
             )
         rec = None
-        if exercise == AUTO:
-            ex, rec = choose_exercise(seq, config_path)
-        analysis = analyze_sequence(seq, ex)
-        report = build_report(ex, clip_info, model_name, tracker.describe(), seq, analysis)
+        with maybe_stage(clock, "analysis"):
+            if exercise == AUTO:
+                ex, rec = choose_exercise(seq, config_path)
+            analysis = analyze_sequence(seq, ex)
+            report = build_report(ex, clip_info, model_name, tracker.describe(), seq, analysis)
         crowding = tracker.crowding_warning()
         report.warnings[:0] = decode_warnings + ([crowding] if crowding else [])
         if rec is not None:
             report.exercise_source = "recognised"
             report.exercise_confidence = rec.confidence
         if annotator is not None:
-            annotator.finish(
-                snapshot(ex, analysis, report, len(seq)), moved_skeleton=moved_skeleton
-            )
+            with maybe_stage(clock, "video"):
+                annotator.finish(
+                    snapshot(ex, analysis, report, len(seq)), moved_skeleton=moved_skeleton
+                )
             annotator = None
             report.outputs["video"] = str(outputs.video)
-        with shielded():  # a stop signal now lets the outputs appear together
+        with shielded(), maybe_stage(clock, "reports"):  # outputs appear together
             if staged is not None:
                 commit_temp(staged, outputs.video)
             write_reports(report, analysis, outputs, exercise=ex, clip=clip)
     except BaseException as error:  # failed or stopped: no partial output, no empty folder
+        if helper is not None:
+            helper.close()
+            helper = None
         if annotator is not None:
             annotator.cancel()
         if staged is not None:
@@ -336,6 +432,22 @@ def analyze(
             raise OutputError(str(error).replace(str(staged), str(outputs.video))) from error
         raise
     return report
+
+
+def available_cores() -> int:
+    """Cores this process may run on (a container or `taskset` may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _share_pose_pass(jobs: int | None, info: VideoInfo) -> bool:
+    """Whether a helper process reads the clip's second half (pose.second_half)."""
+    if jobs is not None and jobs not in (1, 2):
+        raise ValueError(f"jobs must be 1 or 2, got {jobs}")
+    wanted = jobs == 2 or (jobs is None and available_cores() >= 2)
+    long_enough = bool(info.frame_count) and info.frame_count >= 2 * split_min_frames(info.fps)
+    return wanted and long_enough
 
 
 def _early_exercise(builder: SequenceBuilder, config: Path | None) -> Exercise | None:

@@ -1,10 +1,10 @@
-"""A pose model loaded once per worker and reused for every clip that worker checks.
+"""A pose model kept by each worker for every clip that worker checks.
 
-Loading the landmarker costs 0.2-0.3 s and importing MediaPipe about 2 s; a worker checks
-many clips, so it keeps one model per thread (a Dask worker may run tasks in threads).
-MediaPipe's VIDEO mode needs strictly increasing frame times, so each clip's times are moved
-an hour past the previous clip's. Measured on the sample clips, the landmarks then equal a
-fresh model's exactly (tests/test_batch.py checks that the reports match).
+Importing MediaPipe costs about 2 s, loading a landmarker 0.2-0.3 s. A worker checks many
+clips, so it keeps one :class:`PeopleFinder` per thread (a Dask worker may run tasks in
+threads), which makes its landmarkers afresh between clips: a landmarker that follows someone
+carries its tracking into the next clip, and the reports must equal a fresh analysis's
+(tests/test_batch.py checks that they do).
 """
 
 from __future__ import annotations
@@ -15,28 +15,25 @@ from types import TracebackType
 import numpy as np
 
 from formcheck.pipeline import OUTLINES
-from formcheck.pose.estimator import PersonLandmarks, PoseEstimator
-
-CLIP_GAP_MS = 3_600_000
+from formcheck.pose.finder import PeopleFinder
+from formcheck.pose.person import PersonLandmarks
 
 _local = threading.local()
 
 
 class ReusedEstimator:
-    """Wraps a :class:`PoseEstimator` so ``with`` ends a clip instead of closing the model."""
+    """Wraps a :class:`PeopleFinder` so ``with`` ends a clip instead of closing the model."""
 
     def __init__(self, model: str) -> None:
-        self._inner = PoseEstimator(model, segmentation=OUTLINES)
+        self._inner = PeopleFinder.create(model, segmentation=OUTLINES)
         self.model_name = self._inner.model_name
-        self._offset_ms = 0
-        self._last_ms = 0
         self._broken = False
 
-    def detect(self, image_rgb: np.ndarray, t_ms: int) -> list[PersonLandmarks]:
-        t = int(t_ms) + self._offset_ms
-        self._last_ms = max(self._last_ms, t)
+    def detect(
+        self, image_rgb: np.ndarray, t_ms: int, *, new_shot: bool = False
+    ) -> list[PersonLandmarks]:
         try:
-            return self._inner.detect(image_rgb, t)
+            return self._inner.detect(image_rgb, t_ms, new_shot=new_shot)
         except BaseException:
             self._broken = True
             raise
@@ -50,10 +47,11 @@ class ReusedEstimator:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._offset_ms = self._last_ms + CLIP_GAP_MS
-        # After an error inside MediaPipe its state is unknown: the next clip gets a new model.
+        # After an error inside MediaPipe its state is unknown: the next clip loads anew.
         if self._broken:
             forget(self)
+        else:
+            self._inner.new_clip()
 
     def close(self) -> None:
         self._inner.close()

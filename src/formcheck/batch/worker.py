@@ -105,6 +105,7 @@ def _check(job: ClipJob, settings: BatchSettings, hooks: Hooks) -> ClipResult:
             video=settings.video,
             progress=_progress(hooks),
             estimator_factory=reused_estimator,
+            jobs=1,  # a batch already gives each core a clip of its own
         )
     except StopRequested:
         return _result(job, INTERRUPTED, error="stopped while being checked: the batch was stopped")

@@ -11,14 +11,16 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck.evaluation.options import DEFAULT_CACHE
 from formcheck.types import PoseSequence
 
-DEFAULT_CACHE = Path.home() / ".cache/formcheck-eval"
 # Raised whenever pass 1 changes what it returns for the same clip (2: shots of edited clips
 # and the lifter chosen on the whole clip; 3: two people who swapped tracks as they crossed
-# told apart by their clothes' colour; 4: the trunk's outline from the person mask), so stale
-# landmarks are never read back.
-POSES_VERSION = 4
+# told apart by their clothes' colour; 4: the trunk's outline from the person mask; 5: a
+# one-person landmarker follows a lone lifter, the many-person one only where others are;
+# 6: a shot stays read by the many-person one once it showed a second body),
+# so stale landmarks are never read back.
+POSES_VERSION = 6
 
 
 def cache_path(

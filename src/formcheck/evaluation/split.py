@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.evaluation.manifest import ManifestError
+from formcheck.evaluation.options import PARTS
 
-PARTS = ("tune", "test")
 TUNE_SHARE = 0.6
 SPLIT_FILE = Path(__file__).resolve().parents[3] / "eval" / "split.json"
 SCHEMA = "formcheck evaluation split v1 (formcheck.evaluation.split)"

@@ -16,11 +16,11 @@ from formcheck.config import (
     reject_unknown_keys,
     table,
 )
-from formcheck.errors import ConfigError, UnknownExerciseError
-from formcheck.reps.segment import RepSettings
+from formcheck.errors import ConfigError
+from formcheck.exercises.names import HERE, available, check_name
+from formcheck.reps.settings import RepSettings
 from formcheck.rules.model import Rule
 
-HERE = Path(__file__).parent
 BELL_HANDS = ("standing_side", "opposite_side", "left", "right")
 EXERCISE_KEYS = {
     "name",
@@ -57,10 +57,6 @@ class Exercise:
         return tuple(r for r in self.rules if r.enabled)
 
 
-def available() -> list[str]:
-    return sorted(p.stem for p in HERE.glob("*.toml"))
-
-
 def _parse(raw: dict[str, Any], source: Path) -> Exercise:
     where = str(source.name)
     reject_unknown_keys(set(raw), {"exercise", "reps", "rules"}, where)
@@ -90,10 +86,7 @@ def _parse(raw: dict[str, Any], source: Path) -> Exercise:
 
 def get_exercise(name: str, config: Path | None = None) -> Exercise:
     """The named exercise with the user's overrides from ``config`` applied."""
-    if name not in available():
-        raise UnknownExerciseError(
-            f"unknown exercise {name!r}; choose one of: {', '.join(available())}"
-        )
+    check_name(name)
     path = HERE / f"{name}.toml"
     exercise = _parse(read_toml(path), path)
     if config is not None:

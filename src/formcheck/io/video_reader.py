@@ -65,7 +65,12 @@ class VideoReader:
         self._iterations: list[Generator[Frame, None, None]] = []
 
     def __iter__(self) -> Iterator[Frame]:
-        iteration = self._frames()
+        return self.frames()
+
+    def frames(self, start: int = 0) -> Iterator[Frame]:
+        """The frames from index ``start`` on. Earlier frames are decoded (their times come
+        from the stream, in order) but not converted, which costs a small part of a frame."""
+        iteration = self._frames(start)
         # Remember unfinished iterations only, so that close() can release their files.
         self._iterations = [it for it in self._iterations if it.gi_frame is not None]
         self._iterations.append(iteration)
@@ -88,7 +93,7 @@ class VideoReader:
     ) -> None:
         self.close()
 
-    def _frames(self) -> Generator[Frame, None, None]:
+    def _frames(self, start: int = 0) -> Generator[Frame, None, None]:
         self.warnings = []
         info = self.info
         with _open_container(self.path) as container:
@@ -99,7 +104,9 @@ class VideoReader:
             timeline = _Timeline(1.0 / info.fps if info.fps > 0 else 1.0 / FALLBACK_FPS)
             index = -1
             for index, av_frame in enumerate(decoded):
-                yield Frame(index=index, t=timeline.time_of(av_frame), image=to_image(av_frame))
+                t = timeline.time_of(av_frame)
+                if index >= start:
+                    yield Frame(index=index, t=t, image=to_image(av_frame))
         if index < 0:
             raise _unreadable(self.path, decoded.error or "no frame could be decoded")
         self.warnings.extend(self._problems(decoded, timeline, stated_end_s))

@@ -13,15 +13,8 @@ import cv2
 import numpy as np
 
 from formcheck.errors import NoDisplayError
+from formcheck.live.keys import KEYS
 
-KEYS = {
-    ord("q"): "quit",
-    27: "quit",  # Esc
-    ord("p"): "pause",
-    ord(" "): "pause",
-    ord("r"): "reset",
-}
-KEY_HELP = "keys: q or Esc quit, p or space pause, r reset the count"
 NO_DISPLAY_ADVICE = (
     "run with --no-window to get the feedback in this terminal (and --voice to hear it)"
 )

@@ -6,10 +6,8 @@ sees :class:`PersonLandmarks` (numpy arrays).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import mediapipe as mp
 import numpy as np
@@ -17,53 +15,12 @@ from mediapipe.tasks.python.core.base_options import BaseOptions
 from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
 
 from formcheck.errors import ModelError
-from formcheck.pose.landmarks import NUM_LANDMARKS
 from formcheck.pose.models import resolve_model
-from formcheck.pose.outline import Outline, trunk_outline
+from formcheck.pose.person import PersonLandmarks
+
+__all__ = ["PersonLandmarks", "PoseEstimator"]  # PersonLandmarks: its old home
 
 RUNNING_MODES = ("video",)  # "live" is planned; VIDEO mode already runs frame by frame
-
-
-@dataclass(frozen=True, eq=False)  # eq=False: comparing numpy arrays with == is ambiguous
-class PersonLandmarks:
-    """One person's landmarks in one frame."""
-
-    image_xy: np.ndarray  # (33, 2) normalised to the frame, x right, y down
-    world_xyz: np.ndarray  # (33, 3) metres, hip-centred
-    visibility: np.ndarray  # (33,) in [0, 1]
-    # The trunk's edge from the person's mask (pose.outline), when masks were asked for.
-    outline: Outline | None = None
-
-    def __post_init__(self) -> None:
-        expected = {
-            "image_xy": (NUM_LANDMARKS, 2),
-            "world_xyz": (NUM_LANDMARKS, 3),
-            "visibility": (NUM_LANDMARKS,),
-        }
-        for name, shape in expected.items():
-            actual = np.shape(getattr(self, name))
-            if actual != shape:
-                raise ValueError(f"PersonLandmarks.{name} has shape {actual}, expected {shape}")
-
-    @classmethod
-    def from_mediapipe(
-        cls, image_landmarks: Any, world_landmarks: Any, mask: Any = None
-    ) -> PersonLandmarks:
-        """From one pose of a ``PoseLandmarkerResult``: its normalised and world landmarks,
-        and its segmentation mask when there is one (read into the trunk's outline here, so
-        the frame-sized mask is not kept)."""
-        image_xy = np.array([[p.x, p.y] for p in image_landmarks], dtype=float)
-        outline = None if mask is None else trunk_outline(mask.numpy_view(), image_xy)
-        return cls(
-            outline=outline,
-            image_xy=image_xy,
-            world_xyz=np.array([[p.x, p.y, p.z] for p in world_landmarks], dtype=float),
-            # MediaPipe leaves visibility unset (None) when a model does not provide it.
-            visibility=np.array(
-                [0.0 if p.visibility is None else p.visibility for p in image_landmarks],
-                dtype=float,
-            ),
-        )
 
 
 class PoseEstimator:

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.pose.estimator import PersonLandmarks
 from formcheck.pose.landmarks import Landmark as L
+from formcheck.pose.person import PersonLandmarks
 from formcheck.signals.geometry import inclination_from_vertical
 
 MIN_VISIBILITY = 0.5  # landmarks below this are guesses; they stretch the box off the body
@@ -309,9 +309,15 @@ class LifterTracker:
         *,
         new_shot: bool = False,
         image: np.ndarray | None = None,
+        colours: list[np.ndarray] | None = None,
     ) -> PersonLandmarks | None:
         """This frame's detections -> the lifter's, or None. ``image`` (the RGB frame) lets
-        the tracker tell people apart by their clothes when they cross (:meth:`revise`)."""
+        the tracker tell people apart by their clothes when they cross (:meth:`revise`);
+        where the frame was read in another process, ``colours`` gives each detection's
+        :func:`trunk_colour` instead."""
+        if colours is None and image is not None:
+            colours = [trunk_colour(image, person) for person in people]
+        colour_of = {id(p): c for p, c in zip(people, colours)} if colours is not None else {}
         if new_shot and self._frames > 0:
             self._shot += 1
             self._tracks.clear()  # boxes of the last shot say nothing about this one
@@ -332,8 +338,8 @@ class LifterTracker:
             seen = self._people.setdefault(track_id, _Person(self._shot))
             seen.frames.append(frame)
             seen.poses.append(people[index])
-            if image is not None:
-                seen.colours.append(trunk_colour(image, people[index]))
+            if colour_of:
+                seen.colours.append(colour_of[id(people[index])])
 
         if self._lifter_id is None and people:
             # First sight: the largest body is the one the camera was set up for.

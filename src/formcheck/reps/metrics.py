@@ -11,6 +11,7 @@ from formcheck.reps.segment import RepWindow
 from formcheck.signals import geometry as g
 from formcheck.signals.filters import uneven_frames
 from formcheck.signals.measures import Body
+from formcheck.units import REP_MEASURE_UNITS  # noqa: F401 (its old home: live.engine)
 
 # The free foot counts as down when its lowest point is within this many leg lengths (~2 cm)
 # of the standing sole. On a rendered touch-down MediaPipe put the rear foot, resting on its
@@ -27,24 +28,6 @@ DEEP_FRACTION = 0.3  # of the rep's depth: below it the free foot may be near th
 # clips through MediaPipe: clean 0.73-1.67 s, rushed 0.43 s).
 HOLD_FRACTION = 0.25
 
-REP_MEASURE_UNITS = {
-    "depth_deg": "deg",
-    "descent_s": "s",
-    "pause_s": "s",
-    "hold_s": "s",
-    "ascent_s": "s",
-    "bottom_rebound_deg": "deg",
-    "hip_back_ratio": "ratio",
-    "free_foot_down_s": "s",
-    "standing_foot_travel": "leg lengths",
-    "return_to_push": "ratio",
-    "knee_lead_on_ascent": "fraction",
-    "bell_height": "shoulder heights",
-    "hip_snap_deg_per_s": "deg/s",
-    "top_trunk_deg": "deg",
-    "toe_wander": "leg lengths",
-    "outline_seen": "fraction",
-}
 # Per-rep scalars that are one frame's reading of a per-frame measure: they are as noisy as it.
 REP_MEASURE_BASIS = {
     "depth_deg": "trunk_inclination_deg",

@@ -1,0 +1,153 @@
+"""The people in each frame of a clip, paying for everyone only where someone else is there.
+
+A pose landmarker asked for two people runs its person detector on every frame, which halves
+its speed; asked for one, it follows that person from frame to frame and looks for a person
+again only when it loses them. Most clips show the lifter alone, so a one-person landmarker
+(the *follower*) reads every frame, and a many-person landmarker (the *look*) checks the
+whole frame now and then: on a shot's first frame, every ``LOOK_EVERY_S``, and whenever the
+follower loses its person or jumps (a sign it moved to someone else). Once a look finds a
+second body (even a fragment of the lifter: the old reading then decides), the many-person
+landmarker reads every frame for the rest of the shot, as it always did, so that
+:class:`~formcheck.pose.tracking.LifterTracker` sees everyone and keeps the lifter apart.
+
+A shot that a look finds crowded is read as before from then on; one never found crowded is
+read by the follower alone, whose landmarks differ from a fresh detection's by the model's
+own jitter and smoothing (docs/performance.md measures what that changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Protocol
+
+import numpy as np
+
+from formcheck.pose.person import PersonLandmarks
+from formcheck.pose.tracking import Box, body_box
+
+LOOK_EVERY_S = 0.5  # how long a newcomer may go unseen in a lone stretch
+MANY = 2  # people the look asks for: enough to know the lifter is not alone
+# The follower's box moving this far (in its size) in a frame, or its size changing by more
+# than this factor, means it may have moved to someone else: look at once.
+JUMP = 0.25
+SIZE_JUMP = 1.5
+
+
+class Detector(Protocol):
+    model_name: str
+
+    def detect(self, image_rgb: np.ndarray, t_ms: int) -> list[PersonLandmarks]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class FinderStats:
+    """How a clip's frames were read, for benchmarks and the tests."""
+
+    followed: int = 0  # frames read by the one-person landmarker alone
+    looked: int = 0  # frames also checked by the many-person landmarker
+    crowded: int = 0  # frames read by the many-person landmarker (someone else in view)
+
+
+def _jumped(before: Box | None, now: Box | None) -> bool:
+    """The follower lost its person, or its person moved or changed size too fast to be
+    the same one."""
+    if before is None or now is None:
+        return before is not None  # lost now (found again is judged by the next look)
+    moved = float(np.linalg.norm(now.center - before.center)) / before.size
+    grown = max(now.area, 1e-9) / max(before.area, 1e-9)
+    return moved > JUMP or not 1 / SIZE_JUMP <= grown <= SIZE_JUMP
+
+
+class PeopleFinder:
+    """``detect(image, t_ms, new_shot=...)`` -> the people in the frame, like
+    :meth:`PoseEstimator.detect`. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(
+        self,
+        follower: Detector,
+        look: Detector,
+        remake: Callable[[], tuple[Detector, Detector]] | None = None,
+    ) -> None:
+        self.follower = follower
+        self.look = look
+        self._remake = remake  # fresh landmarkers for the next clip (new_clip)
+        self.model_name = follower.model_name
+        self.stats = FinderStats()
+        self._next_look_ms: float | None = None  # None: look at the next frame
+        self._last_box: Box | None = None  # the follower's person in the frame before
+        self._crowded = False  # this shot has shown someone else
+
+    @classmethod
+    def create(cls, model: str, *, segmentation: bool = False) -> PeopleFinder:
+        from formcheck.pose.estimator import PoseEstimator  # imports MediaPipe
+
+        def make() -> tuple[Detector, Detector]:
+            follower = PoseEstimator(model, num_poses=1, segmentation=segmentation)
+            try:
+                return follower, PoseEstimator(model, num_poses=MANY, segmentation=segmentation)
+            except BaseException:
+                follower.close()
+                raise
+
+        return cls(*make(), remake=make)
+
+    def detect(
+        self, image_rgb: np.ndarray, t_ms: int, *, new_shot: bool = False
+    ) -> list[PersonLandmarks]:
+        if new_shot:
+            self._start_shot()
+        if self._crowded:
+            self.stats.crowded += 1
+            return self.look.detect(image_rgb, t_ms)
+        # The follower reads every frame of a lone shot, looks included, so the lifter's
+        # landmarks all come from one landmarker.
+        followed = self.follower.detect(image_rgb, t_ms)
+        box = body_box(followed[0]) if followed else None
+        due = self._next_look_ms is None or t_ms >= self._next_look_ms
+        jumped = _jumped(self._last_box, box)
+        self._last_box = box
+        if not (due or jumped):
+            self.stats.followed += 1
+            return followed
+        everyone = self.look.detect(image_rgb, t_ms)
+        self.stats.looked += 1
+        self._next_look_ms = t_ms + LOOK_EVERY_S * 1000
+        if len(everyone) > 1:
+            self._crowded = True
+            return everyone
+        return followed or everyone  # the follower lost them where the look did not
+
+    def _start_shot(self) -> None:
+        self._next_look_ms = None
+        self._last_box = None
+        self._crowded = False
+
+    def new_clip(self) -> None:
+        """Forget the last clip (a batch worker reuses one finder for many clips). A
+        landmarker that follows someone carries its tracking and smoothing into the next clip
+        whatever the gap in time, so the landmarkers are made afresh (a few tenths of a
+        second; importing MediaPipe, which the worker keeps, is the cost worth saving)."""
+        self._start_shot()
+        self.stats = FinderStats()
+        if self._remake is not None:
+            self.close()
+            self.follower, self.look = self._remake()
+
+    def close(self) -> None:
+        self.follower.close()
+        self.look.close()
+
+    def __enter__(self) -> PeopleFinder:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

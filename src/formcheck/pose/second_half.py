@@ -1,0 +1,189 @@
+"""Both cores on one clip: a helper process reads the poses of the clip's second half.
+
+The pose model is nearly all of an analysis's cost, and a clip's frames depend on each other
+only through the model's frame-to-frame tracking, which settles within a second. So while
+the analysing process reads the clip from its start, a helper process loads the model at the
+same time and, once ready, reads from a point past the middle to the end. The point is
+chosen when the helper is ready, so that both finish together whatever its start-up cost.
+The helper starts ``OVERLAP_S`` early, so its tracking has settled where the halves meet;
+they are joined at the frame of that overlap where they agree best. If the helper fails,
+the analysing process reads on to the end itself: the helper can only save time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import signal
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.pose.person import PersonLandmarks
+from formcheck.pose.tracking import body_box
+
+OVERLAP_S = 1.0  # the helper's tracking settles well within this
+MIN_SECOND_HALF_S = 3.0  # a shorter remainder is not worth the helper's start-up
+SEND_EVERY = 16  # frames per message: few pickles, yet the pipe never holds much
+
+
+@dataclass
+class FrameResult:
+    """One frame as the helper read it: what the lifter tracker needs, without the image."""
+
+    index: int
+    t: float
+    new_shot: bool
+    people: list[PersonLandmarks]
+    colours: list[np.ndarray]  # each person's clothes colour (pose.tracking.trunk_colour)
+
+
+def _helper(conn, clip: str, model: str, max_side: int, outlines: bool) -> None:
+    """The helper process: load, say so, wait for the first frame to read, read to the end."""
+    # Ctrl-C reaches the whole process group; the analysing process decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        from formcheck.io.shot_cuts import ShotCutDetector
+        from formcheck.io.video_reader import VideoReader
+        from formcheck.pose.finder import PeopleFinder
+        from formcheck.pose.tracking import trunk_colour
+
+        finder = PeopleFinder.create(model, segmentation=outlines)
+        reader = VideoReader(clip, max_side=max_side)
+        conn.send(("ready", None))
+        start = conn.recv()
+        if start is None:
+            return
+        cuts = ShotCutDetector()
+        batch: list[FrameResult] = []
+        with reader, finder:
+            for frame in reader.frames(start):
+                new_shot = cuts.is_cut(frame.image) and frame.index > start
+                people = finder.detect(frame.image, int(round(frame.t * 1000)), new_shot=new_shot)
+                colours = [trunk_colour(frame.image, person) for person in people]
+                batch.append(FrameResult(frame.index, frame.t, new_shot, people, colours))
+                if len(batch) >= SEND_EVERY:
+                    conn.send(("frames", batch))
+                    batch = []
+        conn.send(("frames", batch))
+        conn.send(("done", reader.warnings))
+    except BaseException as error:  # told to the analysing process, which reads on alone
+        with contextlib.suppress(OSError, ValueError):
+            conn.send(("failed", f"{type(error).__name__}: {error}"))
+
+
+class SecondHalf:
+    """The helper process, seen from the analysing one."""
+
+    def __init__(self, clip: Path, model: str, *, max_side: int, outlines: bool) -> None:
+        # spawn, not fork: this process may already hold MediaPipe's threads.
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(
+            target=_helper,
+            args=(child, str(clip), model, max_side, outlines),
+            daemon=True,
+            name="formcheck-second-half",
+        )
+        self._process.start()
+        child.close()
+        self._ready = False
+        self.failed: str | None = None
+        self.frames: list[FrameResult] = []
+        self.warnings: list[str] = []  # the helper's decoding problems (a truncated end)
+        self._done = threading.Event()
+        self._reader: threading.Thread | None = None
+
+    def ready(self) -> bool:
+        """True once the helper has loaded the model (never blocks)."""
+        if not self._ready and self.failed is None:
+            try:
+                if self._conn.poll():
+                    kind, detail = self._conn.recv()
+                    self._ready = kind == "ready"
+                    self.failed = detail if kind == "failed" else None
+            except (EOFError, OSError) as error:
+                self.failed = f"the helper process ended ({error or 'no reason given'})"
+        return self._ready
+
+    def begin(self, start: int) -> None:
+        """Read from frame ``start`` to the end; the frames arrive in :attr:`frames`."""
+        self._conn.send(start)
+        self._reader = threading.Thread(target=self._receive, daemon=True)
+        self._reader.start()
+
+    def _receive(self) -> None:
+        # Drained as it comes, so the helper never waits on a full pipe.
+        try:
+            while True:
+                kind, detail = self._conn.recv()
+                if kind == "frames":
+                    self.frames.extend(detail)
+                elif kind == "failed":
+                    self.failed = detail
+                    break
+                else:
+                    self.warnings = list(detail or [])
+                    break
+        except (EOFError, OSError) as error:
+            self.failed = f"the helper process ended ({error or 'no reason given'})"
+        finally:
+            self._done.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` s for the helper to finish; True when it has."""
+        return self._done.wait(timeout)
+
+    def close(self) -> None:
+        """Stop the helper (a no-op once it has finished)."""
+        with contextlib.suppress(OSError, ValueError, BrokenPipeError):
+            if not self._ready and self.failed is None and self._process.is_alive():
+                self._conn.send(None)
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=5)
+        self._conn.close()
+
+
+def split_point(at: int, frame_count: int | None, fps: float) -> int | None:
+    """Where the analysing process, at frame ``at`` when the helper is ready, stops and the
+    helper's frames take over (the helper starts ``overlap_frames(fps)`` earlier); None when
+    the rest of the clip is too short to be worth sharing."""
+    if not frame_count or fps <= 0:
+        return None
+    rest = frame_count - at
+    overlap = overlap_frames(fps)
+    if rest < split_min_frames(fps):
+        return None
+    # Both then read (rest + overlap) / 2 frames from here.
+    return at + (rest + overlap) // 2
+
+
+def split_min_frames(fps: float) -> int:
+    """The fewest frames the helper is given: the overlap and ``MIN_SECOND_HALF_S``."""
+    return int(MIN_SECOND_HALF_S * fps) + overlap_frames(fps)
+
+
+def overlap_frames(fps: float) -> int:
+    return max(1, int(round(OVERLAP_S * fps)))
+
+
+def join_index(ours: list[tuple[int, list[PersonLandmarks]]], theirs: list[FrameResult]) -> int:
+    """The frame index at which the helper's frames take over: in the later half of the
+    overlap, where the largest person of the two readings lies closest (relative to their
+    size). ``ours``: (index, people) of the analysing process's overlap frames."""
+    their_people = {result.index: result.people for result in theirs}
+    later = ours[len(ours) // 2 :] or ours
+    best, best_gap = later[-1][0] + 1, np.inf
+    for index, people in later:
+        other = their_people.get(index)
+        if not people or not other:
+            continue
+        a, b = (max(group, key=lambda p: body_box(p).area) for group in (people, other))
+        gap = float(np.nanmean(np.linalg.norm(a.image_xy - b.image_xy, axis=1)))
+        gap /= body_box(a).size
+        if gap < best_gap:
+            best, best_gap = index, gap
+    return best

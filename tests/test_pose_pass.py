@@ -1,0 +1,194 @@
+"""The pose pass pays for everyone only where someone else is in view (pose.finder), and
+shares a clip between two processes (pose.second_half) without changing its verdicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.pose.finder import LOOK_EVERY_S, PeopleFinder
+from formcheck.pose.landmarks import NUM_LANDMARKS
+from formcheck.pose.person import PersonLandmarks
+from formcheck.pose.second_half import (
+    FrameResult,
+    join_index,
+    overlap_frames,
+    split_min_frames,
+    split_point,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "sample_videos" / "sldl_side_demo.mp4"
+FPS = 30
+
+
+def person(cx: float, shift: float = 0.0) -> PersonLandmarks:
+    y = np.linspace(0.2, 0.8, NUM_LANDMARKS)
+    xy = np.stack([np.full(NUM_LANDMARKS, cx) + np.linspace(-0.05, 0.05, NUM_LANDMARKS), y], 1)
+    return PersonLandmarks(xy + shift, np.zeros((NUM_LANDMARKS, 3)), np.ones(NUM_LANDMARKS))
+
+
+class Scripted:
+    """A detector that returns what ``people(t_ms)`` says and remembers when it ran."""
+
+    model_name = "scripted"
+
+    def __init__(self, people) -> None:
+        self.people = people
+        self.calls: list[int] = []
+
+    def detect(self, image, t_ms):
+        self.calls.append(t_ms)
+        return self.people(t_ms)
+
+    def close(self) -> None:
+        pass
+
+
+IMAGE = np.zeros((8, 8, 3), np.uint8)
+
+
+def run(finder: PeopleFinder, seconds: float, cuts=()) -> list[list[PersonLandmarks]]:
+    times = [round(i * 1000 / FPS) for i in range(int(seconds * FPS))]
+    return [finder.detect(IMAGE, t, new_shot=t in cuts) for t in times]
+
+
+def test_a_lone_lifter_is_followed_and_the_whole_frame_looked_at_now_and_then():
+    lifter = person(0.5)
+    follower = Scripted(lambda t: [lifter])
+    look = Scripted(lambda t: [person(0.5, 0.001)])
+    finder = PeopleFinder(follower, look)
+    seen = run(finder, 10.0, cuts={5000})
+    assert len(follower.calls) == 10 * FPS  # every frame
+    # The first frame, then every LOOK_EVERY_S, and at the cut (which resets the clock).
+    assert look.calls[0] == 0 and 5000 in look.calls
+    gaps = np.diff([t for t in look.calls if t < 5000])
+    assert gaps.min() >= LOOK_EVERY_S * 1000 - 1 and gaps.max() <= LOOK_EVERY_S * 1000 + 34
+    assert len(look.calls) <= 10 / LOOK_EVERY_S + 2
+    # Every frame's lifter comes from the follower, looks included: one landmarker's reading.
+    assert all(people == [lifter] for people in seen)
+    assert finder.stats.crowded == 0 and finder.stats.followed > 0.9 * 10 * FPS
+
+
+def test_the_follower_jumping_or_losing_its_person_makes_it_look_at_once():
+    def followed(t):
+        if 2000 <= t < 2100:
+            return []  # lost for three frames
+        return [person(0.2 if t < 6000 else 0.7)]  # and at 6 s on someone else
+
+    look = Scripted(lambda t: [person(0.2)])
+    finder = PeopleFinder(Scripted(followed), look)
+    run(finder, 8.0)
+    ms_per_frame = 1000 / FPS
+    # Looks off the half-second grid: where it was lost, and where it jumped.
+    assert any(abs(t - 2000) < ms_per_frame for t in look.calls)
+    assert any(abs(t - 6000) < ms_per_frame for t in look.calls)
+
+
+def test_someone_else_makes_the_whole_frame_read_for_the_rest_of_the_shot():
+    # A coach walks in at 2 s and out at 4 s; the clip cuts to another shot at 8 s.
+    def everyone(t):
+        return [person(0.3), person(0.75)] if 2000 <= t < 4000 else [person(0.3)]
+
+    follower = Scripted(lambda t: [person(0.3)])
+    look = Scripted(everyone)
+    finder = PeopleFinder(follower, look)
+    seen = run(finder, 12.0, cuts={8000})
+    # Seen by the first look after they came, then every frame is read by the look.
+    first_two = next(i for i, people in enumerate(seen) if len(people) == 2) / FPS
+    assert 2.0 <= first_two <= 2.0 + LOOK_EVERY_S + 1 / FPS
+    assert all(len(people) == 2 for people in seen[round(first_two * FPS) : 4 * FPS])
+    # The shot stays read as before (the look on every frame) until the cut...
+    frames = [round(i * 1000 / FPS) for i in range(12 * FPS)]
+    assert {t for t in frames if 4000 <= t < 8000} <= set(look.calls)
+    # ...and the new shot is followed again, the look only now and then.
+    after_cut = [t for t in look.calls if t >= 8000]
+    assert 0 < len(after_cut) <= 4 / LOOK_EVERY_S + 1
+    assert finder.stats.crowded > 0 and finder.stats.followed > 0
+
+
+def test_the_helper_takes_half_of_what_is_left_when_it_is_ready():
+    overlap = overlap_frames(FPS)
+    split = split_point(at=100, frame_count=1000, fps=FPS)
+    # Both processes then read the same number of frames.
+    assert split - 100 == 1000 - (split - overlap)
+    assert split_point(at=0, frame_count=split_min_frames(FPS) - 1, fps=FPS) is None
+    assert split_point(at=10, frame_count=None, fps=FPS) is None
+
+
+def test_the_halves_are_joined_where_they_agree():
+    ours = [(i, [person(0.5, 0.02 if i != 57 else 0.0)]) for i in range(50, 60)]
+    theirs = [FrameResult(i, i / FPS, False, [person(0.5)], []) for i in range(50, 200)]
+    assert join_index(ours, theirs) == 57
+    # Nobody in our frames: the helper takes over after the overlap.
+    assert join_index([(i, []) for i in range(50, 60)], theirs) == 60
+
+
+@pytest.fixture(scope="module")
+def both_ways(tmp_path_factory):
+    from formcheck.pipeline import analyze
+
+    out = tmp_path_factory.mktemp("pose-pass")
+    return {jobs: analyze(DEMO, out=out / f"jobs{jobs}", video=False, jobs=jobs) for jobs in (1, 2)}
+
+
+def _verdicts(report):
+    return [(rep.index, sorted(f.rule_id for f in rep.faults)) for rep in report.reps]
+
+
+def test_two_processes_give_the_verdicts_of_one(both_ways, monkeypatch, tmp_path):
+    import formcheck.pipeline as pipeline
+
+    one, two = both_ways[1], both_ways[2]
+    assert two.frames_total == one.frames_total == 453
+    assert abs(two.frames_with_pose - one.frames_with_pose) <= 2
+    assert _verdicts(two) == _verdicts(one)
+    for a, b in zip(one.reps, two.reps):
+        assert b.start_s == pytest.approx(a.start_s, abs=0.1)
+        assert b.end_s == pytest.approx(a.end_s, abs=0.1)
+
+    # And the helper really read part of the clip.
+    used = []
+    real = pipeline.SecondHalf
+
+    class Spy(real):
+        def begin(self, start):
+            used.append(start)
+            super().begin(start)
+
+    monkeypatch.setattr(pipeline, "SecondHalf", Spy)
+    spied = pipeline.analyze(DEMO, out=tmp_path / "spied", video=False, jobs=2)
+    assert len(used) == 1 and 0 < used[0] < 453
+    assert _verdicts(spied) == _verdicts(one)
+
+
+def test_a_failed_helper_costs_nothing_but_time(both_ways, monkeypatch, tmp_path):
+    import formcheck.pipeline as pipeline
+
+    class Broken:
+        """Ready at once, then fails before sending a frame."""
+
+        def __init__(self, *args, **kwargs):
+            self.failed = None
+            self.frames: list = []
+            self.warnings: list = []
+
+        def ready(self):
+            return True
+
+        def begin(self, start):
+            self.failed = "RuntimeError: the helper crashed"
+
+        def wait(self, timeout):
+            return True
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(pipeline, "SecondHalf", Broken)
+    report = pipeline.analyze(DEMO, out=tmp_path / "broken", video=True, jobs=2)
+    assert report.frames_total == 453
+    assert _verdicts(report) == _verdicts(both_ways[1])
+    assert Path(report.outputs["video"]).stat().st_size > 0
