@@ -175,6 +175,9 @@ def test_a_failed_helper_costs_nothing_but_time(both_ways, monkeypatch, tmp_path
             self.frames: list = []
             self.warnings: list = []
 
+        def start(self):
+            pass
+
         def ready(self):
             return True
 

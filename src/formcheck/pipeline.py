@@ -357,6 +357,7 @@ def analyze(
             info = reader.info
             if _share_pose_pass(jobs, info):  # started first: it loads while we do
                 helper = SecondHalf(clip, model, max_side=MAX_SIDE, outlines=OUTLINES)
+                helper.start()  # after ``helper`` is set, so a stop meanwhile can close it
             with maybe_stage(clock, "model"):
                 estimator = stack.enter_context(make_estimator(model))
             tracker = LifterTracker()

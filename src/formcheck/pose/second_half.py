@@ -87,14 +87,18 @@ class SecondHalf:
             daemon=True,
             name="formcheck-second-half",
         )
-        self._process.start()
-        child.close()
+        self._child = child
         self._ready = False
         self.failed: str | None = None
         self.frames: list[FrameResult] = []
         self.warnings: list[str] = []  # the helper's decoding problems (a truncated end)
         self._done = threading.Event()
         self._reader: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the helper process (it loads the model, then waits for :meth:`begin`)."""
+        self._process.start()
+        self._child.close()  # the helper's end of the pipe now lives in the helper
 
     def ready(self) -> bool:
         """True once the helper has loaded the model (never blocks)."""
@@ -138,11 +142,21 @@ class SecondHalf:
 
     def close(self) -> None:
         """Stop the helper (a no-op once it has finished)."""
+        if self._process.pid is None:  # never started
+            self._conn.close()
+            self._child.close()
+            return
         with contextlib.suppress(OSError, ValueError, BrokenPipeError):
             if not self._ready and self.failed is None and self._process.is_alive():
                 self._conn.send(None)
         if self._process.is_alive():
             self._process.terminate()
+            self._process.join(timeout=2)
+        # A helper stopped while MediaPipe loads can hang in a native signal handler; it
+        # would then hold the interpreter's exit (which joins its children): SIGKILL cannot
+        # be caught.
+        if self._process.is_alive():
+            self._process.kill()
         self._process.join(timeout=5)
         self._conn.close()
 
