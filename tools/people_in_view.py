@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def share_with_others(clip: Path, crop, every: int, model: str) -> tuple[float, float]:
     """(share of sampled frames with two detections, share with two bodies)."""
-    from formcheck.io.video_reader import VideoReader, probe
-    from formcheck.pipeline import MAX_SIDE
+    from formcheck.io.video_reader import VideoReader
+    from formcheck.pipeline import MAX_SIDE, crop_box
     from formcheck.pose.estimator import PoseEstimator
     from formcheck.pose.tracking import drop_duplicates
 
@@ -33,10 +33,7 @@ def share_with_others(clip: Path, crop, every: int, model: str) -> tuple[float, 
         VideoReader(clip, max_side=MAX_SIDE) as reader,
         PoseEstimator(model, num_poses=2) as estimator,
     ):
-        box = None
-        if crop is not None:
-            scale = reader.info.width / probe(clip).width
-            box = [int(round(v * scale)) for v in crop]
+        box = None if crop is None else crop_box(reader, crop)
         for frame in reader:
             if frame.index % every:
                 continue

@@ -31,7 +31,7 @@ from formcheck.interrupts import shielded
 from formcheck.io.atomic import commit_temp, discard_temp, temp_name
 from formcheck.io.output_folder import other_clip_in, prepare_folder, remove_if_empty
 from formcheck.io.shot_cuts import ShotCutDetector
-from formcheck.io.video_reader import VideoReader, probe
+from formcheck.io.video_reader import VideoReader
 from formcheck.pose.finder import PeopleFinder
 from formcheck.pose.models import DEFAULT_MODEL
 from formcheck.pose.second_half import (
@@ -161,7 +161,13 @@ def track_poses(
     cuts = ShotCutDetector()
     info = getattr(reader, "info", None)
     split = None  # the first frame left to the helper
+    overlap = 0  # the helper's frames read here too: split - overlap .. split
     held: list[FrameResult] = []  # this process's frames in the overlap, fed at the join
+
+    def read(frame: Frame) -> tuple[bool, list]:
+        new_shot = cuts.is_cut(frame.image)
+        return new_shot, finder.detect(frame.image, int(round(frame.t * 1000)), new_shot=new_shot)
+
     frames = iter(reader)
     frame = None
     for frame in frames:
@@ -170,12 +176,12 @@ def track_poses(
             if split is None:
                 helper = None  # not worth it: the caller closes it
             else:
-                helper.begin(split - overlap_frames(info.fps))
+                overlap = overlap_frames(info.fps)
+                helper.begin(split - overlap)
         if split is not None and frame.index >= split:
             break
-        new_shot = cuts.is_cut(frame.image)
-        people = finder.detect(frame.image, int(round(frame.t * 1000)), new_shot=new_shot)
-        if split is not None and frame.index >= split - overlap_frames(info.fps):
+        new_shot, people = read(frame)
+        if split is not None and frame.index >= split - overlap:
             colours = [trunk_colour(frame.image, person) for person in people]
             held.append(FrameResult(frame.index, frame.t, new_shot, people, colours))
             yield into.n + len(held)
@@ -201,8 +207,7 @@ def track_poses(
     yield into.n
     rest = itertools.chain([frame], frames) if frame is not None else ()
     for frame in rest:
-        new_shot = cuts.is_cut(frame.image)
-        people = finder.detect(frame.image, int(round(frame.t * 1000)), new_shot=new_shot)
+        new_shot, people = read(frame)
         _feed(into, tracker, frame.t, people, new_shot, image=frame.image)
         yield into.n
 
@@ -244,8 +249,7 @@ def extract_poses(
         frames = reader
         size = (reader.info.width, reader.info.height)
         if crop is not None:
-            scale = reader.info.width / probe(clip).width
-            box = tuple(int(round(v * scale)) for v in crop)
+            box = crop_box(reader, crop)
             frames = (
                 replace(f, image=np.ascontiguousarray(f.image[box[1] : box[3], box[0] : box[2]]))
                 for f in reader
@@ -256,6 +260,14 @@ def extract_poses(
             pass
         revise_lifter(tracker, builder)
         return builder.sequence(), reader.info, tracker.describe()
+
+
+def crop_box(reader: VideoReader, crop: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """A crop given in the clip's own pixels (x0, y0, x1, y1), in the frames ``reader``
+    delivers (scaled to the analysis size)."""
+    scale = reader.info.width / reader.source_info.width
+    x0, y0, x1, y1 = (int(round(v * scale)) for v in crop)
+    return x0, y0, x1, y1
 
 
 def settled_frontier(ex: Exercise, analysis: Analysis, fps: float) -> int:
