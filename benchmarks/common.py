@@ -4,6 +4,7 @@ as a user would run them (a fresh process each, start-up included)."""
 from __future__ import annotations
 
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -96,3 +97,13 @@ class LoadSampler:
     def describe(self) -> str:
         mean = sum(self.samples) / len(self.samples)
         return f"min {min(self.samples):.1f}, mean {mean:.1f}, max {max(self.samples):.1f}"
+
+
+def rss_mb(pid: int) -> float | None:
+    """A process's resident memory now, in MB (None once it has gone)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"VmRSS:\s+(\d+) kB", text)
+    return int(match.group(1)) / 1024 if match else None

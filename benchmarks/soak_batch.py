@@ -28,6 +28,10 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from common import rss_mb  # noqa: E402
+
 SAMPLES = ROOT / "sample_videos"
 EXERCISE = "kb_single_leg_deadlift"
 SAMPLE_EVERY_S = 2.0
@@ -73,15 +77,6 @@ def make_clips(folder: Path, n: int, seconds: float) -> list[Path]:
     data = bases[0].read_bytes()
     (clips / "c9999_truncated.mp4").write_bytes(data[: len(data) // 20])
     return made
-
-
-def rss_mb(pid: int) -> float | None:
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    match = re.search(r"VmRSS:\s+(\d+) kB", text)
-    return int(match.group(1)) / 1024 if match else None
 
 
 def workers_of(pid: int) -> list[int]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from common import rss_mb  # noqa: E402
+
 DEFAULT_CLIP = ROOT / "sample_videos" / "sldl_side_demo.mp4"
 SAMPLE_EVERY_S = 5.0
 
@@ -53,15 +56,6 @@ def repeat_clip(clip: Path, dest: Path, seconds: float) -> int:
                     packet.time_base, packet.stream = stream.time_base, out_stream
                     out.mux(packet)
     return copies
-
-
-def rss_mb(pid: int) -> float | None:
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    match = re.search(r"VmRSS:\s+(\d+) kB", text)
-    return int(match.group(1)) / 1024 if match else None
 
 
 def main() -> int:
