@@ -404,3 +404,34 @@ def test_serve_stops_keeping_the_analyses(tmp_path, short_clip, signum, group, m
         (saved,) = [json.loads(p.read_text()) for p in folder.rglob("job.json")]
         assert saved["state"] == "stopped"  # to run again, its clip kept
         assert [p for p in folder.rglob("*") if p.suffix == ".mp4" and p.stat().st_size > 0]
+
+
+def test_a_stop_inside_mediapipes_image_constructor_waits_for_it(monkeypatch):
+    """CI once printed "Exception ignored in: Image.__del__ ... no attribute '_image_ptr'"
+    after a Ctrl-C: the signal landed inside MediaPipe's Image constructor. The stop now
+    comes once the Image is whole."""
+    import types
+
+    import numpy as np
+
+    from formcheck.interrupts import stop_on_signals
+    from formcheck.pose import estimator
+
+    built = []
+
+    class Image:  # stands in for mp.Image: the signal arrives half-way through __init__
+        def __init__(self, image_format, data):
+            signal.raise_signal(signal.SIGINT)
+            built.append(data.shape)
+
+    class Landmarker:
+        def detect_for_video(self, image, t_ms):
+            raise AssertionError("the stop should come before the pose model runs")
+
+    fake_mp = types.SimpleNamespace(Image=Image, ImageFormat=types.SimpleNamespace(SRGB=1))
+    monkeypatch.setattr(estimator, "mp", fake_mp)
+    pose = object.__new__(estimator.PoseEstimator)
+    pose._landmarker, pose._last_t_ms = Landmarker(), None
+    with stop_on_signals(), pytest.raises(KeyboardInterrupt):
+        pose.detect(np.zeros((4, 4, 3), np.uint8), 0)
+    assert built == [(4, 4, 3)]

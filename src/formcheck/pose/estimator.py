@@ -15,6 +15,7 @@ from mediapipe.tasks.python.core.base_options import BaseOptions
 from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
 
 from formcheck.errors import ModelError
+from formcheck.interrupts import deferred
 from formcheck.pose.models import resolve_model
 from formcheck.pose.person import PersonLandmarks
 
@@ -80,7 +81,11 @@ class PoseEstimator:
             )
         # MediaPipe silently finds nobody in a non-contiguous array (a crop, a flip, a
         # channel swap by slicing), so always hand it a C-contiguous copy when needed.
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
+        pixels = np.ascontiguousarray(image_rgb)
+        # A stop signal landing inside MediaPipe's Image constructor leaves a half-made Image
+        # whose __del__ prints a traceback on the way out; the stop waits for it to finish.
+        with deferred():
+            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=pixels)
         result = self._landmarker.detect_for_video(image, self._next_timestamp(t_ms))
         masks = result.segmentation_masks or [None] * len(result.pose_landmarks)
         return [
