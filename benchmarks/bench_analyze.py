@@ -306,13 +306,16 @@ def print_stages(measurements: dict, n: int) -> None:
         print(
             f"  frames read by the one-person landmarker alone: {stats.followed}, also by the "
             f"two-person look: {stats.looked}, by the two-person landmarker (crowd): "
-            f"{stats.crowded} (--no-video, --jobs 1)"
+            f"{stats.crowded}, read again from a crowded shot's start: {stats.reread} "
+            "(--no-video, --jobs 1)"
         )
         # The finder's looks run the two-person landmarker on top of the follower: detect
         # work the pose stage cannot avoid, so the best ratio any --jobs 1 run can reach.
         one = measurements["limit"].best_s / n
         two = measurements["look"].best_s / n
-        work = (stats.followed + stats.looked) * one + (stats.looked + stats.crowded) * two
+        work = (stats.followed + stats.looked) * one + (
+            stats.looked + stats.crowded + stats.reread
+        ) * two
         limit_s = measurements["limit"].best_s
         print(
             f"  detect work of those reads: {work:.2f} s = {work / limit_s:.2f} x the limit, "

@@ -195,3 +195,106 @@ def test_a_failed_helper_costs_nothing_but_time(both_ways, monkeypatch, tmp_path
     assert report.frames_total == 453
     assert _verdicts(report) == _verdicts(both_ways[1])
     assert Path(report.outputs["video"]).stat().st_size > 0
+
+
+# --- a shot found crowded part-way through is read again from its start -----------------------
+
+
+def test_a_look_that_finds_someone_else_mid_shot_says_so_once_and_a_fresh_look_rereads():
+    everyone = [person(0.3), person(0.75)]
+    look = Scripted(lambda t: everyone if t >= 2000 else [person(0.3)])
+    fresh = Scripted(lambda t: everyone)  # reading every frame, it sees the coach at once
+    finder = PeopleFinder(Scripted(lambda t: [person(0.3)]), look, make_look=lambda: fresh)
+    said = []
+    for i in range(4 * FPS):
+        finder.detect(IMAGE, round(i * 1000 / FPS))
+        said.append(finder.became_crowded)
+    assert said.count(True) == 1  # the first look past 2 s; later frames are read crowded
+    assert 2 * FPS <= said.index(True) <= (2 + LOOK_EVERY_S) * FPS + 1
+    times = [round(i * 1000 / FPS) for i in range(10)]
+    finder.start_again()
+    again = [finder.detect_again(IMAGE, t) for t in times]
+    assert again == [everyone] * 10 and fresh.calls == times
+    assert finder.stats.reread == 10
+    assert finder.detect(IMAGE, 4000) == everyone and fresh.calls[-1] == 4000  # reads on
+    # A shot crowded from its first frame needs no second reading.
+    finder.detect(IMAGE, 5000, new_shot=True)
+    assert not finder.became_crowded
+
+
+def test_the_tracker_goes_back_to_a_shots_start_and_is_fed_it_again():
+    from formcheck.pose.tracking import LifterTracker
+
+    def feed(tracker, frames):
+        return [tracker.update(people, new_shot=cut) for people, cut in frames]
+
+    first_shot = [([person(0.5)], i == 0) for i in range(40)]
+    lone = [([person(0.3)], i == 0) for i in range(30)]  # the second shot as first read
+    crowded = [([person(0.3), person(0.75, 0.01 * (i % 3))], i == 0) for i in range(30)]
+    once = LifterTracker()
+    expected = feed(once, first_shot + crowded)
+    once.revise()
+
+    detour = LifterTracker()
+    feed(detour, first_shot)
+    mark = detour.checkpoint()
+    feed(detour, lone)
+    detour.restore(mark)
+    again = feed(detour, crowded)
+    detour.revise()
+    assert [p is q for p, q in zip(again, expected[40:])] == [True] * 30
+    assert detour.describe() == once.describe()
+    assert "several in 30 frames; 2 shots" in detour.describe()
+
+
+def _as_batch_reuses_it(finder: PeopleFinder):
+    """The finder wrapped as a batch worker keeps it between clips."""
+    from formcheck.batch.models import ReusedEstimator
+
+    reused = object.__new__(ReusedEstimator)  # without loading a model
+    reused._inner, reused.model_name, reused._broken = finder, finder.model_name, False
+    return reused
+
+
+@pytest.mark.parametrize("wrap", [lambda finder: finder, _as_batch_reuses_it])
+def test_a_shot_found_crowded_mid_way_is_read_again_from_its_start(wrap):
+    """On a real clip's frames: the look sees the coach only at 2 s, but he was there from
+    the start; the shot is read again, and the tracker saw two people in every frame."""
+    from formcheck.io.video_reader import VideoReader
+    from formcheck.pipeline import track_poses
+    from formcheck.pose.sequence_builder import SequenceBuilder
+    from formcheck.pose.tracking import LifterTracker
+
+    lifter, coach = person(0.3), person(0.75)
+    look = Scripted(lambda t: [lifter, coach] if t >= 2000 else [lifter])
+    fresh = Scripted(lambda t: [lifter, coach])
+    inner = PeopleFinder(Scripted(lambda t: [lifter]), look, make_look=lambda: fresh)
+    finder = wrap(inner)
+    tracker, reread = LifterTracker(), set()
+    with VideoReader(DEMO, max_side=160) as reader:
+        builder = SequenceBuilder((reader.info.width, reader.info.height))
+        for _ in track_poses(reader, finder, tracker, builder, reread=reread):
+            pass
+    n = builder.n
+    assert n == 453
+    first_seen = min(fresh.calls)  # the fresh look read the shot from its first frame on
+    assert first_seen == 0 and len(fresh.calls) == n
+    assert reread == set(range(inner.stats.reread - 1))
+    assert 2 * FPS <= len(reread) <= (2 + LOOK_EVERY_S) * FPS + 1
+    assert f"several in {n} frames" in tracker.describe()
+
+
+def test_the_helper_replaces_the_frames_it_read_again(tmp_path):
+    from formcheck.pose.second_half import SecondHalf
+
+    helper = SecondHalf(DEMO, "lite", max_side=160, outlines=False)
+    try:
+        first = [FrameResult(i, i / FPS, False, [person(0.3)], []) for i in range(100, 120)]
+        again = [FrameResult(i, i / FPS, False, [person(0.3), person(0.7)], []) for i in (100, 101)]
+        for message in (("frames", first), ("replace", again), ("done", [])):
+            helper._child.send(message)
+        helper._receive()
+        assert [len(r.people) for r in helper.frames] == [2, 2] + [1] * 18
+        assert helper.failed is None and helper.wait(0)
+    finally:
+        helper.close()

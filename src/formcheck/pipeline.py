@@ -8,6 +8,7 @@ draws the verdicts on it: re-decoding costs far less than keeping every frame in
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -43,7 +44,7 @@ from formcheck.pose.second_half import (
     split_point,
 )
 from formcheck.pose.sequence_builder import SequenceBuilder
-from formcheck.pose.tracking import LifterTracker, trunk_colour
+from formcheck.pose.tracking import Checkpoint, LifterTracker, trunk_colour
 from formcheck.recognize import Recognition, describe, recognize
 from formcheck.render.back_line import back_line
 from formcheck.render.lagged import LaggedAnnotator, OverlaySnapshot
@@ -150,19 +151,31 @@ def track_poses(
     tracker: LifterTracker,
     into: SequenceBuilder,
     helper: SecondHalf | None = None,
+    reread: set[int] | None = None,
+    rewind: Callable[[int], Iterator[Frame]] | None = None,
 ) -> Iterator[int]:
     """Pass 1: the lifter's landmarks, frame by frame, appended to ``into`` (shots of an
     edited clip marked at their cuts); yields the number of frames read so far so a caller
     can report progress or look at the prefix. The lifter is the tracker's choice frame by
     frame; call :func:`revise_lifter` after the last frame for its choice on the whole clip.
 
+    A shot found crowded part-way through is read again from its start (pose.finder) when
+    the frames can be read again: ``rewind(index)`` gives them from ``index`` on (by default
+    ``reader.frames`` for a :class:`VideoReader`); the frames whose landmarks that rewrote
+    are added to ``reread``.
+
     With a started ``helper`` (pose.second_half), once it is ready this process stops about
     half way through what is left and the helper's frames make up the rest."""
     cuts = ShotCutDetector()
     info = getattr(reader, "info", None)
+    if rewind is None and isinstance(reader, VideoReader):
+        rewind = reader.frames
+    if not finder.can_reread:
+        rewind = None
     split = None  # the first frame left to the helper
     overlap = 0  # the helper's frames read here too: split - overlap .. split
     held: list[FrameResult] = []  # this process's frames in the overlap, fed at the join
+    shot: tuple[int, int, Checkpoint] | None = None  # this shot's first frame, row, checkpoint
 
     def read(frame: Frame) -> tuple[bool, list]:
         new_shot = cuts.is_cut(frame.image)
@@ -186,6 +199,10 @@ def track_poses(
             held.append(FrameResult(frame.index, frame.t, new_shot, people, colours))
             yield into.n + len(held)
             continue
+        if new_shot or shot is None:
+            shot = (frame.index, into.n, tracker.checkpoint())
+        elif finder.became_crowded and rewind is not None:
+            people = _read_shot_again(rewind, finder, tracker, into, shot, frame, reread)
         _feed(into, tracker, frame.t, people, new_shot, image=frame.image)
         yield into.n
     else:
@@ -210,6 +227,34 @@ def track_poses(
         new_shot, people = read(frame)
         _feed(into, tracker, frame.t, people, new_shot, image=frame.image)
         yield into.n
+
+
+def _read_shot_again(
+    rewind: Callable[[int], Iterator[Frame]],
+    finder: PeopleFinder,
+    tracker: LifterTracker,
+    into: SequenceBuilder,
+    shot: tuple[int, int, Checkpoint],
+    frame: Frame,
+    reread: set[int] | None,
+) -> list:
+    """A look found someone else in ``frame``, part-way through a shot read as a lone one:
+    read the shot again from its start with everyone in view, feed the tracker afresh and
+    rewrite the lifter's landmarks so far (one frame at a time: the shot may be long).
+    Returns everyone in ``frame``."""
+    first, row, checkpoint = shot
+    finder.start_again()
+    tracker.restore(checkpoint)
+    with contextlib.closing(rewind(first)) as frames:
+        for k, earlier in enumerate(frames):
+            found = finder.detect_again(earlier.image, int(round(earlier.t * 1000)))
+            if earlier.index >= frame.index:
+                return found
+            lifter = tracker.update(found, new_shot=k == 0 and first > 0, image=earlier.image)
+            into.set(row + k, lifter)
+            if reread is not None:
+                reread.add(row + k)
+    raise RuntimeError(f"frame {frame.index} could not be read again")  # the clip changed
 
 
 def _feed(
@@ -246,17 +291,21 @@ def extract_poses(
         PeopleFinder.create(model, segmentation=OUTLINES) as finder,
     ):
         tracker = LifterTracker()
-        frames = reader
+        frames, rewind = reader, None
         size = (reader.info.width, reader.info.height)
         if crop is not None:
             box = crop_box(reader, crop)
-            frames = (
-                replace(f, image=np.ascontiguousarray(f.image[box[1] : box[3], box[0] : box[2]]))
-                for f in reader
-            )
+
+            def rewind(start: int) -> Iterator[Frame]:
+                for f in reader.frames(start):
+                    yield replace(
+                        f, image=np.ascontiguousarray(f.image[box[1] : box[3], box[0] : box[2]])
+                    )
+
+            frames = rewind(0)
             size = (box[2] - box[0], box[3] - box[1])
         builder = SequenceBuilder(size, outlines=OUTLINES)
-        for _ in track_poses(frames, finder, tracker, builder):
+        for _ in track_poses(frames, finder, tracker, builder, rewind=rewind):
             pass
         revise_lifter(tracker, builder)
         return builder.sequence(), reader.info, tracker.describe()
@@ -379,8 +428,9 @@ def analyze(
             tick = progress(info.frame_count, "pose")
             next_look = int(LOOK_EVERY_S * info.fps)
             done = 0
+            reread: set[int] = set()  # frames read again once their shot showed two people
             with maybe_stage(clock, "pose"):
-                for n in track_poses(reader, estimator, tracker, builder, helper):
+                for n in track_poses(reader, estimator, tracker, builder, helper, reread):
                     tick(n - done)
                     done = n
                     if annotator is not None and builder.n >= next_look:
@@ -389,7 +439,7 @@ def analyze(
                             _advance(annotator, ex, builder, info, model)
                         step = max(int(LOOK_EVERY_S * info.fps), builder.n // 10)
                         next_look = builder.n + step
-                moved_skeleton = revise_lifter(tracker, builder)
+                moved_skeleton = revise_lifter(tracker, builder) | reread
             seq = builder.sequence()
             decode_warnings = list(reader.warnings)
             if helper is not None:  # done with (or, for a short clip, never needed)

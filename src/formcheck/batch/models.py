@@ -38,6 +38,28 @@ class ReusedEstimator:
             self._broken = True
             raise
 
+    @property
+    def became_crowded(self) -> bool:
+        return self._inner.became_crowded
+
+    @property
+    def can_reread(self) -> bool:
+        return self._inner.can_reread
+
+    def start_again(self) -> None:
+        try:
+            self._inner.start_again()
+        except BaseException:
+            self._broken = True
+            raise
+
+    def detect_again(self, image_rgb: np.ndarray, t_ms: int) -> list[PersonLandmarks]:
+        try:
+            return self._inner.detect_again(image_rgb, t_ms)
+        except BaseException:
+            self._broken = True
+            raise
+
     def __enter__(self) -> ReusedEstimator:
         return self
 

@@ -18,9 +18,10 @@ from formcheck.types import PoseSequence
 # and the lifter chosen on the whole clip; 3: two people who swapped tracks as they crossed
 # told apart by their clothes' colour; 4: the trunk's outline from the person mask; 5: a
 # one-person landmarker follows a lone lifter, the many-person one only where others are;
-# 6: a shot stays read by the many-person one once it showed a second body),
+# 6: a shot stays read by the many-person one once it showed a second body; 7: and is read
+# again from its start by it),
 # so stale landmarks are never read back.
-POSES_VERSION = 6
+POSES_VERSION = 7
 
 
 def cache_path(

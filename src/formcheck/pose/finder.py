@@ -10,9 +10,13 @@ second body (even a fragment of the lifter: the old reading then decides), the m
 landmarker reads every frame for the rest of the shot, as it always did, so that
 :class:`~formcheck.pose.tracking.LifterTracker` sees everyone and keeps the lifter apart.
 
-A shot that a look finds crowded is read as before from then on; one never found crowded is
-read by the follower alone, whose landmarks differ from a fresh detection's by the model's
-own jitter and smoothing (docs/performance.md measures what that changes).
+A shot that a look finds crowded part-way through is read again from its start by a fresh
+many-person landmarker (:meth:`PeopleFinder.start_again`, driven by the caller, which holds
+the video): until that look, the lifter tracker had seen only the follower's person, who may be
+the other one, and the other person's track would begin only at the look. So a crowded shot
+is read exactly as before one-person following. A shot never found crowded is read by the
+follower alone, whose landmarks differ from a fresh detection's by the model's own jitter
+and smoothing (docs/performance.md measures what that changes).
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class FinderStats:
     followed: int = 0  # frames read by the one-person landmarker alone
     looked: int = 0  # frames also checked by the many-person landmarker
     crowded: int = 0  # frames read by the many-person landmarker (someone else in view)
+    reread: int = 0  # frames read again from a shot's start once it was found crowded
 
 
 def _jumped(before: Box | None, now: Box | None) -> bool:
@@ -71,35 +76,44 @@ class PeopleFinder:
         follower: Detector,
         look: Detector,
         remake: Callable[[], tuple[Detector, Detector]] | None = None,
+        make_look: Callable[[], Detector] | None = None,
     ) -> None:
         self.follower = follower
         self.look = look
         self._remake = remake  # fresh landmarkers for the next clip (new_clip)
+        self._make_look = make_look  # a fresh many-person landmarker to read a shot again
         self.model_name = follower.model_name
         self.stats = FinderStats()
         self._next_look_ms: float | None = None  # None: look at the next frame
         self._last_box: Box | None = None  # the follower's person in the frame before
         self._crowded = False  # this shot has shown someone else
+        self._shot_frames = 0  # frames read in this shot so far
+        self.became_crowded = False  # the last frame read was the first to show someone else
 
     @classmethod
     def create(cls, model: str, *, segmentation: bool = False) -> PeopleFinder:
         from formcheck.pose.estimator import PoseEstimator  # imports MediaPipe
 
+        def make_look() -> Detector:
+            return PoseEstimator(model, num_poses=MANY, segmentation=segmentation)
+
         def make() -> tuple[Detector, Detector]:
             follower = PoseEstimator(model, num_poses=1, segmentation=segmentation)
             try:
-                return follower, PoseEstimator(model, num_poses=MANY, segmentation=segmentation)
+                return follower, make_look()
             except BaseException:
                 follower.close()
                 raise
 
-        return cls(*make(), remake=make)
+        return cls(*make(), remake=make, make_look=make_look)
 
     def detect(
         self, image_rgb: np.ndarray, t_ms: int, *, new_shot: bool = False
     ) -> list[PersonLandmarks]:
         if new_shot:
             self._start_shot()
+        self.became_crowded = False
+        self._shot_frames += 1
         if self._crowded:
             self.stats.crowded += 1
             return self.look.detect(image_rgb, t_ms)
@@ -118,13 +132,36 @@ class PeopleFinder:
         self._next_look_ms = t_ms + LOOK_EVERY_S * 1000
         if len(everyone) > 1:
             self._crowded = True
+            self.became_crowded = self._shot_frames > 1  # earlier frames were read alone
             return everyone
         return followed or everyone  # the follower lost them where the look did not
+
+    @property
+    def can_reread(self) -> bool:
+        return self._make_look is not None
+
+    def start_again(self) -> None:
+        """Read this shot again from its first frame: a fresh many-person landmarker (one
+        only goes forward in time) reads the frames then given to :meth:`detect_again`, from
+        the shot's first to the one just read, and then the rest of the shot, as reading the
+        shot crowded from its start would have."""
+        if self._make_look is None:
+            raise RuntimeError("this finder cannot make a fresh landmarker to read a shot again")
+        fresh = self._make_look()
+        self.look.close()
+        self.look = fresh
+
+    def detect_again(self, image_rgb: np.ndarray, t_ms: int) -> list[PersonLandmarks]:
+        """Everyone in a frame read again (after :meth:`start_again`)."""
+        self.stats.reread += 1
+        return self.look.detect(image_rgb, t_ms)
 
     def _start_shot(self) -> None:
         self._next_look_ms = None
         self._last_box = None
         self._crowded = False
+        self._shot_frames = 0
+        self.became_crowded = False
 
     def new_clip(self) -> None:
         """Forget the last clip (a batch worker reuses one finder for many clips). A

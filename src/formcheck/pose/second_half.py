@@ -58,12 +58,36 @@ def _helper(conn, clip: str, model: str, max_side: int, outlines: bool) -> None:
             return
         cuts = ShotCutDetector()
         batch: list[FrameResult] = []
+        shot_start = start  # the first frame of the shot being read, as far as this half goes
+
+        def result(frame, new_shot: bool, people) -> FrameResult:
+            colours = [trunk_colour(frame.image, person) for person in people]
+            return FrameResult(frame.index, frame.t, new_shot, people, colours)
+
         with reader, finder:
             for frame in reader.frames(start):
                 new_shot = cuts.is_cut(frame.image) and frame.index > start
+                if new_shot:
+                    shot_start = frame.index
                 people = finder.detect(frame.image, int(round(frame.t * 1000)), new_shot=new_shot)
-                colours = [trunk_colour(frame.image, person) for person in people]
-                batch.append(FrameResult(frame.index, frame.t, new_shot, people, colours))
+                if finder.became_crowded and finder.can_reread:
+                    # As the analysing process does (pipeline.track_poses): the shot so far
+                    # is read again with everyone in view, and the frames sent are replaced.
+                    conn.send(("frames", batch))
+                    batch = []
+                    finder.start_again()
+                    with contextlib.closing(reader.frames(shot_start)) as frames:
+                        for earlier in frames:
+                            t_ms = int(round(earlier.t * 1000))
+                            found = finder.detect_again(earlier.image, t_ms)
+                            if earlier.index >= frame.index:
+                                people = found
+                                break
+                            cut = earlier.index == shot_start and earlier.index > start
+                            batch.append(result(earlier, cut, found))
+                    conn.send(("replace", batch))
+                    batch = []
+                batch.append(result(frame, new_shot, people))
                 if len(batch) >= SEND_EVERY:
                     conn.send(("frames", batch))
                     batch = []
@@ -125,6 +149,10 @@ class SecondHalf:
                 kind, detail = self._conn.recv()
                 if kind == "frames":
                     self.frames.extend(detail)
+                elif kind == "replace":  # a shot read again once it showed someone else
+                    first = self.frames[0].index
+                    for frame in detail:
+                        self.frames[frame.index - first] = frame
                 elif kind == "failed":
                     self.failed = detail
                     break

@@ -25,7 +25,7 @@ so the lifter chosen is one person from the first frame to the last.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -282,6 +282,26 @@ def trunk_sweep_deg(poses: list[PersonLandmarks]) -> float:
     return float(high - low)
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """The tracker as it was before a shot's first frame (:meth:`LifterTracker.checkpoint`).
+    Within a shot only that shot's people and per-shot entries change, so these few values
+    are enough to go back."""
+
+    frames: int
+    shot: int
+    next_id: int
+    lifter_id: int | None
+    first_box: Box | None
+    frames_with_lifter: int
+    frames_with_several: int
+    most_people: int
+    tracks: dict[int, _Track]
+    first_choice: dict[int, int]
+    crowded_shots: frozenset[int]
+    shot_frames: dict[int, int]
+
+
 class LifterTracker:
     """Feed it every frame's detections; it returns the lifter's, or None. After the last
     frame, :meth:`revise` may name a better lifter from the whole clip."""
@@ -354,6 +374,39 @@ class LifterTracker:
                 self._frames_with_lifter += 1
                 return people[index]
         return None
+
+    def checkpoint(self) -> Checkpoint:
+        """Take before feeding a shot's first frame; :meth:`restore` then forgets that shot,
+        so that it can be fed again (read again with everyone in view, pose.finder)."""
+        return Checkpoint(
+            frames=self._frames,
+            shot=self._shot,
+            next_id=self._next_id,
+            lifter_id=self._lifter_id,
+            first_box=self._first_box,
+            frames_with_lifter=self._frames_with_lifter,
+            frames_with_several=self._frames_with_several,
+            most_people=self._most_people,
+            tracks={track_id: replace(track) for track_id, track in self._tracks.items()},
+            first_choice=dict(self._first_choice),
+            crowded_shots=frozenset(self._crowded_shots),
+            shot_frames=dict(self._shot_frames),
+        )
+
+    def restore(self, checkpoint: Checkpoint) -> None:
+        """Back to ``checkpoint`` (taken in this shot or the one before it, before revise)."""
+        c = checkpoint
+        self._frames, self._shot, self._next_id = c.frames, c.shot, c.next_id
+        self._lifter_id, self._first_box = c.lifter_id, c.first_box
+        self._frames_with_lifter = c.frames_with_lifter
+        self._frames_with_several, self._most_people = c.frames_with_several, c.most_people
+        self._tracks = {track_id: replace(track) for track_id, track in c.tracks.items()}
+        self._first_choice = dict(c.first_choice)
+        self._crowded_shots = set(c.crowded_shots)
+        self._shot_frames = dict(c.shot_frames)
+        del self._frame_boxes[c.frames :]
+        for track_id in [i for i in self._people if i >= c.next_id]:
+            del self._people[track_id]
 
     def revise(self) -> dict[int, PersonLandmarks | None]:
         """Choose each shot's lifter from the whole clip; return the frames whose lifter
