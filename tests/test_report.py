@@ -134,6 +134,24 @@ def test_csv_columns_rows_and_nan_cells(tmp_path):
     assert len(rows) == 1 + len(t)
 
 
+def test_a_long_csv_is_written_a_stretch_at_a_time_and_reads_as_one(tmp_path):
+    from formcheck.report.csv_report import WRITE_FRAMES, measures_csv
+
+    n = 2 * WRITE_FRAMES + 123
+    rng = np.random.default_rng(0)
+    t = np.arange(n) / 30
+    measures = {"a": rng.normal(size=n), "b": np.where(rng.random(n) < 0.1, np.nan, 1.0)}
+    reps = (np.arange(n) // 500) % 3
+    phase = np.array(["top", "descent"])[np.arange(n) % 2]
+    path = write_measures_csv(tmp_path / "m.csv", t, measures, rep_index=reps, phase=phase)
+    whole = measures_csv(t, measures, rep_index=reps, phase=phase)
+    assert path.read_text(encoding="utf-8") == whole
+    assert whole.count("\n") == n + 1
+    with pytest.raises(ValueError, match="phase"):
+        write_measures_csv(tmp_path / "bad.csv", t, measures, phase=phase[:-1])
+    assert not (tmp_path / "bad.csv").exists()
+
+
 def test_csv_without_reps_or_phases_marks_between_reps(tmp_path):
     path = write_measures_csv(tmp_path / "m.csv", np.array([0.0, 0.5]), {"x": np.ones(2)})
     rows = list(csv.DictReader(path.open(newline="")))

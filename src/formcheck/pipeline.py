@@ -257,6 +257,12 @@ def _read_shot_again(
     raise RuntimeError(f"frame {frame.index} could not be read again")  # the clip changed
 
 
+def _capacity(info: VideoInfo) -> int:
+    """Room for the clip's frames as its container counts them (a few more if it miscounts:
+    the builder then grows), instead of doubling up to nearly twice what a long clip needs."""
+    return max(256, (info.frame_count or 0) + 16)
+
+
 def _feed(
     into: SequenceBuilder,
     tracker: LifterTracker,
@@ -304,7 +310,7 @@ def extract_poses(
 
             frames = rewind(0)
             size = (box[2] - box[0], box[3] - box[1])
-        builder = SequenceBuilder(size, outlines=OUTLINES)
+        builder = SequenceBuilder(size, capacity=_capacity(reader.info), outlines=OUTLINES)
         for _ in track_poses(frames, finder, tracker, builder, rewind=rewind):
             pass
         revise_lifter(tracker, builder)
@@ -422,7 +428,9 @@ def analyze(
             with maybe_stage(clock, "model"):
                 estimator = stack.enter_context(make_estimator(model))
             tracker = LifterTracker()
-            builder = SequenceBuilder((info.width, info.height), outlines=OUTLINES)
+            builder = SequenceBuilder(
+                (info.width, info.height), capacity=_capacity(info), outlines=OUTLINES
+            )
             if video:
                 annotator = LaggedAnnotator(clip, staged, max_side=VIDEO_MAX_SIDE)
             tick = progress(info.frame_count, "pose")
@@ -441,6 +449,10 @@ def analyze(
                         next_look = builder.n + step
                 moved_skeleton = revise_lifter(tracker, builder) | reread
             seq = builder.sequence()
+            person, crowding = tracker.describe(), tracker.crowding_warning()
+            # Both hold every frame's landmarks again (the tracker everyone's): a long clip's
+            # analysis must not carry them (docs/performance.md, memory).
+            del builder, tracker
             decode_warnings = list(reader.warnings)
             if helper is not None:  # done with (or, for a short clip, never needed)
                 decode_warnings += helper.warnings
@@ -463,8 +475,7 @@ def analyze(
             if exercise == AUTO:
                 ex, rec = choose_exercise(seq, config_path)
             analysis = analyze_sequence(seq, ex)
-            report = build_report(ex, clip_info, model_name, tracker.describe(), seq, analysis)
-        crowding = tracker.crowding_warning()
+            report = build_report(ex, clip_info, model_name, person, seq, analysis)
         report.warnings[:0] = decode_warnings + ([crowding] if crowding else [])
         if rec is not None:
             report.exercise_source = "recognised"

@@ -17,7 +17,7 @@ import re
 import secrets
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -171,9 +171,19 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` atomically."""
+    atomic_write_pieces(path, [text], encoding)
+
+
+def atomic_write_pieces(
+    path: str | os.PathLike[str], pieces: Iterable[str], encoding: str = "utf-8"
+) -> None:
+    """Write the text ``pieces`` one after the other to ``path`` atomically: a long file
+    (an hour's measures) never has to be whole in memory."""
     with atomic_path(path) as temp:
         try:
-            temp.write_text(text, encoding=encoding)
+            with open(temp, "w", encoding=encoding) as out:
+                for piece in pieces:
+                    out.write(piece)
         except OSError as error:
             raise OutputError(
                 f"Could not write {path}: {_reason(error)}. Check there is free disk space and "

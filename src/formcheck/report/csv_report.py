@@ -10,9 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.io.atomic import atomic_write_text
+from formcheck.io.atomic import atomic_write_pieces
 
 FIXED_COLUMNS = ("frame", "t_s", "rep", "phase")
+# Frames formatted at a time when writing a file: an hour's measures as text cells would
+# take hundreds of MB, a stretch of them a few.
+WRITE_FRAMES = 2000
 
 
 def measures_csv(
@@ -56,8 +59,28 @@ def write_measures_csv(
     rep_index: np.ndarray | None = None,
     phase: np.ndarray | None = None,
 ) -> Path:
-    """Write :func:`measures_csv` to ``path`` atomically and return the path."""
-    atomic_write_text(path, measures_csv(t, measures, rep_index=rep_index, phase=phase))
+    """Write :func:`measures_csv` to ``path`` atomically, a stretch of frames at a time, and
+    return the path."""
+    t = np.asarray(t, dtype=float)
+    n = len(t)
+    for name, values in measures.items():  # a wrong length is told before anything is written
+        _column(name, values, n)
+    for name, values in (("rep_index", rep_index), ("phase", phase)):
+        if values is not None:
+            _column(name, values, n)
+
+    def stretch(a: int, b: int) -> str:
+        return measures_csv(
+            t[a:b],
+            {name: values[a:b] for name, values in measures.items()},
+            rep_index=None if rep_index is None else rep_index[a:b],
+            phase=None if phase is None else phase[a:b],
+            first_frame=a,
+            header=a == 0,
+        )
+
+    starts = range(0, max(n, 1), WRITE_FRAMES)
+    atomic_write_pieces(path, (stretch(a, a + WRITE_FRAMES) for a in starts))
     return Path(path)
 
 
