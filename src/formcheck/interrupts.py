@@ -58,10 +58,19 @@ def _on_stop_signal(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
     """A short section a stop must not cut in half (reading one message from a pipe): a
-    signal arriving inside it raises KeyboardInterrupt when the section ends."""
+    signal arriving inside it raises KeyboardInterrupt when the section ends. Signals are
+    handled in the main thread only, so elsewhere (the page server's analysis thread) this
+    does nothing: the main thread must stop at once."""
+    if not _in_main_thread():
+        yield
+        return
     _state.deferring += 1
     try:
         yield
@@ -78,7 +87,7 @@ def stop_on_signals() -> Iterator[None]:
     are ignored. A signal the process was started with ignored (``nohup``, a background job
     of a script) stays ignored. Outside the main thread (an embedding program) signals are
     left alone."""
-    if threading.current_thread() is not threading.main_thread() or any(
+    if not _in_main_thread() or any(
         signal.getsignal(signum) is _on_stop_signal for signum in STOP_SIGNALS
     ):  # an embedding program's thread, or already inside such a block
         yield
@@ -108,7 +117,11 @@ def _reset() -> None:
 def shielded() -> Iterator[None]:
     """The last instants of a command (renaming its finished outputs into place): a stop
     signal arriving now lets it complete, as if it had come a moment later; the command
-    then ends normally, every output written. ``stopping()`` says one came."""
+    then ends normally, every output written. ``stopping()`` says one came. Outside the
+    main thread, which alone receives signals, this does nothing."""
+    if not _in_main_thread():
+        yield
+        return
     _state.deferring += 1
     try:
         yield

@@ -82,18 +82,22 @@ class PoseEstimator:
         # MediaPipe silently finds nobody in a non-contiguous array (a crop, a flip, a
         # channel swap by slicing), so always hand it a C-contiguous copy when needed.
         pixels = np.ascontiguousarray(image_rgb)
-        # A stop signal landing inside MediaPipe's Image constructor leaves a half-made Image
-        # whose __del__ prints a traceback on the way out; the stop waits for it to finish.
+        # MediaPipe's images (the frame, the person masks) build their native buffer in
+        # __init__ and free it in __del__: a stop signal landing in either prints a traceback,
+        # and one landing in __del__ is swallowed there, so the stop would be lost. The stop
+        # waits for the frame (milliseconds), its images made and freed inside.
         with deferred():
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=pixels)
-        result = self._landmarker.detect_for_video(image, self._next_timestamp(t_ms))
-        masks = result.segmentation_masks or [None] * len(result.pose_landmarks)
-        return [
-            PersonLandmarks.from_mediapipe(image_landmarks, world_landmarks, mask)
-            for image_landmarks, world_landmarks, mask in zip(
-                result.pose_landmarks, result.pose_world_landmarks, masks
-            )
-        ]
+            result = self._landmarker.detect_for_video(image, self._next_timestamp(t_ms))
+            masks = result.segmentation_masks or [None] * len(result.pose_landmarks)
+            people = [
+                PersonLandmarks.from_mediapipe(image_landmarks, world_landmarks, mask)
+                for image_landmarks, world_landmarks, mask in zip(
+                    result.pose_landmarks, result.pose_world_landmarks, masks
+                )
+            ]
+            del image, result, masks
+        return people
 
     def _next_timestamp(self, t_ms: int) -> int:
         # VIDEO mode rejects a timestamp that is not strictly greater than the last one.
