@@ -1,7 +1,8 @@
 """Analyse a recorded clip end to end.
 
 Pass 1 decodes the clip and runs the pose model, keeping only landmarks (a few hundred numbers
-a frame), so memory does not grow with the clip's length. The analysis then sees the whole
+a frame, not the frames), so memory grows with the clip's length only by those and the
+measures made from them (docs/performance.md, memory). The analysis then sees the whole
 set at once (zero-phase smoothing, rep boundaries, faults). Pass 2 decodes the clip again and
 draws the verdicts on it: re-decoding costs far less than keeping every frame in memory.
 """
