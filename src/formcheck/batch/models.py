@@ -9,7 +9,9 @@ carries its tracking into the next clip, and the reports must equal a fresh anal
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from types import TracebackType
 
 import numpy as np
@@ -32,11 +34,8 @@ class ReusedEstimator:
     def detect(
         self, image_rgb: np.ndarray, t_ms: int, *, new_shot: bool = False
     ) -> list[PersonLandmarks]:
-        try:
+        with self._marks_broken():
             return self._inner.detect(image_rgb, t_ms, new_shot=new_shot)
-        except BaseException:
-            self._broken = True
-            raise
 
     @property
     def became_crowded(self) -> bool:
@@ -47,15 +46,18 @@ class ReusedEstimator:
         return self._inner.can_reread
 
     def start_again(self) -> None:
-        try:
+        with self._marks_broken():
             self._inner.start_again()
-        except BaseException:
-            self._broken = True
-            raise
 
     def detect_again(self, image_rgb: np.ndarray, t_ms: int) -> list[PersonLandmarks]:
-        try:
+        with self._marks_broken():
             return self._inner.detect_again(image_rgb, t_ms)
+
+    @contextlib.contextmanager
+    def _marks_broken(self) -> Iterator[None]:
+        """An error inside MediaPipe leaves its state unknown: the next clip loads anew."""
+        try:
+            yield
         except BaseException:
             self._broken = True
             raise
