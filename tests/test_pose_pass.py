@@ -12,6 +12,7 @@ from formcheck.pose.finder import LOOK_EVERY_S, PeopleFinder
 from formcheck.pose.landmarks import NUM_LANDMARKS
 from formcheck.pose.person import PersonLandmarks
 from formcheck.pose.second_half import (
+    HEAD_START_FRAMES,
     FrameResult,
     join_index,
     overlap_frames,
@@ -109,13 +110,15 @@ def test_someone_else_makes_the_whole_frame_read_for_the_rest_of_the_shot():
     assert finder.stats.crowded > 0 and finder.stats.followed > 0
 
 
-def test_the_helper_takes_half_of_what_is_left_when_it_is_ready():
+def test_the_split_depends_on_the_clip_alone_and_evens_out_the_helpers_start():
     overlap = overlap_frames(FPS)
-    split = split_point(at=100, frame_count=1000, fps=FPS)
-    # Both processes then read the same number of frames.
-    assert split - 100 == 1000 - (split - overlap)
-    assert split_point(at=0, frame_count=split_min_frames(FPS) - 1, fps=FPS) is None
-    assert split_point(at=10, frame_count=None, fps=FPS) is None
+    split = split_point(frame_count=1000, fps=FPS)
+    # Once the helper is ready (the analysing process has read HEAD_START_FRAMES by then),
+    # both read the same number of frames.
+    assert split - HEAD_START_FRAMES == 1000 - (split - overlap)
+    assert split_point(frame_count=1000, fps=FPS) == split  # no timing in it
+    assert split_point(frame_count=2 * split_min_frames(FPS) - 1, fps=FPS) is None
+    assert split_point(frame_count=None, fps=FPS) is None
 
 
 def test_the_halves_are_joined_where_they_agree():
@@ -154,13 +157,13 @@ def test_two_processes_give_the_verdicts_of_one(both_ways, monkeypatch, tmp_path
     real = pipeline.SecondHalf
 
     class Spy(real):
-        def begin(self, start):
+        def __init__(self, clip, start, *args, **kwargs):
             used.append(start)
-            super().begin(start)
+            super().__init__(clip, start, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "SecondHalf", Spy)
     spied = pipeline.analyze(DEMO, out=tmp_path / "spied", video=False, jobs=2)
-    assert len(used) == 1 and 0 < used[0] < 453
+    assert used == [split_point(453, 30.0) - overlap_frames(30.0)]
     assert _verdicts(spied) == _verdicts(one)
 
 
@@ -168,20 +171,15 @@ def test_a_failed_helper_costs_nothing_but_time(both_ways, monkeypatch, tmp_path
     import formcheck.pipeline as pipeline
 
     class Broken:
-        """Ready at once, then fails before sending a frame."""
+        """Fails before sending a frame."""
 
-        def __init__(self, *args, **kwargs):
+        def __init__(self, clip, start, *args, **kwargs):
+            self.start_frame = start
             self.failed = None
             self.frames: list = []
             self.warnings: list = []
 
         def start(self):
-            pass
-
-        def ready(self):
-            return True
-
-        def begin(self, start):
             self.failed = "RuntimeError: the helper crashed"
 
         def wait(self, timeout):
@@ -287,7 +285,7 @@ def test_a_shot_found_crowded_mid_way_is_read_again_from_its_start(wrap):
 def test_the_helper_replaces_the_frames_it_read_again(tmp_path):
     from formcheck.pose.second_half import SecondHalf
 
-    helper = SecondHalf(DEMO, "lite", max_side=160, outlines=False)
+    helper = SecondHalf(DEMO, 100, "lite", max_side=160, outlines=False)
     try:
         first = [FrameResult(i, i / FPS, False, [person(0.3)], []) for i in range(100, 120)]
         again = [FrameResult(i, i / FPS, False, [person(0.3), person(0.7)], []) for i in (100, 101)]

@@ -41,7 +41,6 @@ from formcheck.pose.second_half import (
     SecondHalf,
     join_index,
     overlap_frames,
-    split_min_frames,
     split_point,
 )
 from formcheck.pose.sequence_builder import SequenceBuilder
@@ -165,16 +164,17 @@ def track_poses(
     ``reader.frames`` for a :class:`VideoReader`); the frames whose landmarks that rewrote
     are added to ``reread``.
 
-    With a started ``helper`` (pose.second_half), once it is ready this process stops about
-    half way through what is left and the helper's frames make up the rest."""
+    With a started ``helper`` (pose.second_half), this process stops about half way where
+    the helper's frames take over."""
     cuts = ShotCutDetector()
     info = getattr(reader, "info", None)
     if rewind is None and isinstance(reader, VideoReader):
         rewind = reader.frames
     if not finder.can_reread:
         rewind = None
-    split = None  # the first frame left to the helper
-    overlap = 0  # the helper's frames read here too: split - overlap .. split
+    overlap = overlap_frames(info.fps) if helper is not None else 0
+    # The helper's frames read here too: split - overlap .. split.
+    split = helper.start_frame + overlap if helper is not None else None
     held: list[FrameResult] = []  # this process's frames in the overlap, fed at the join
     shot: tuple[int, int, Checkpoint] | None = None  # this shot's first frame, row, checkpoint
 
@@ -185,13 +185,6 @@ def track_poses(
     frames = iter(reader)
     frame = None
     for frame in frames:
-        if helper is not None and split is None and helper.ready():
-            split = split_point(frame.index, info.frame_count, info.fps)
-            if split is None:
-                helper = None  # not worth it: the caller closes it
-            else:
-                overlap = overlap_frames(info.fps)
-                helper.begin(split - overlap)
         if split is not None and frame.index >= split:
             break
         new_shot, people = read(frame)
@@ -423,8 +416,10 @@ def analyze(
         make_estimator = estimator_factory or partial(PeopleFinder.create, segmentation=OUTLINES)
         with VideoReader(clip, max_side=MAX_SIDE) as reader, ExitStack() as stack:
             info = reader.info
-            if _share_pose_pass(jobs, info):  # started first: it loads while we do
-                helper = SecondHalf(clip, model, max_side=MAX_SIDE, outlines=OUTLINES)
+            split = split_point(info.frame_count, info.fps) if _share_pose_pass(jobs) else None
+            if split is not None:  # started first: it loads while we do
+                first = split - overlap_frames(info.fps)
+                helper = SecondHalf(clip, first, model, max_side=MAX_SIDE, outlines=OUTLINES)
                 helper.start()  # after ``helper`` is set, so a stop meanwhile can close it
             with maybe_stage(clock, "model"):
                 estimator = stack.enter_context(make_estimator(model))
@@ -516,13 +511,12 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def _share_pose_pass(jobs: int | None, info: VideoInfo) -> bool:
-    """Whether a helper process reads the clip's second half (pose.second_half)."""
+def _share_pose_pass(jobs: int | None) -> bool:
+    """Whether a helper process may read the clip's second half (pose.second_half; the clip
+    must also be long enough, see its ``split_point``)."""
     if jobs is not None and jobs not in (1, 2):
         raise ValueError(f"jobs must be 1 or 2, got {jobs}")
-    wanted = jobs == 2 or (jobs is None and available_cores() >= 2)
-    long_enough = bool(info.frame_count) and info.frame_count >= 2 * split_min_frames(info.fps)
-    return wanted and long_enough
+    return jobs == 2 or (jobs is None and available_cores() >= 2)
 
 
 def _early_exercise(builder: SequenceBuilder, config: Path | None) -> Exercise | None:

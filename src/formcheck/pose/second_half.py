@@ -3,8 +3,9 @@
 The pose model is nearly all of an analysis's cost, and a clip's frames depend on each other
 only through the model's frame-to-frame tracking, which settles within a second. So while
 the analysing process reads the clip from its start, a helper process loads the model at the
-same time and, once ready, reads from a point past the middle to the end. The point is
-chosen when the helper is ready, so that both finish together whatever its start-up cost.
+same time and reads from a point past the middle to the end. The point depends on the clip
+alone (never on how soon the helper is ready), so an analysis gives the same result every
+time; the analysing process, ready first, takes a few more frames (``HEAD_START_FRAMES``).
 The helper starts ``OVERLAP_S`` early, so its tracking has settled where the halves meet;
 they are joined at the frame of that overlap where they agree best. If the helper fails,
 the analysing process reads on to the end itself: the helper can only save time.
@@ -27,6 +28,10 @@ from formcheck.pose.tracking import body_box
 OVERLAP_S = 1.0  # the helper's tracking settles well within this
 MIN_SECOND_HALF_S = 3.0  # a shorter remainder is not worth the helper's start-up
 SEND_EVERY = 16  # frames per message: few pickles, yet the pipe never holds much
+# Frames the analysing process reads before the helper has loaded the model (it starts
+# first, already imported): 45-56 measured here with lite (docs/performance.md). A constant,
+# not a measurement at run time: the split, and so the result, must not depend on timing.
+HEAD_START_FRAMES = 48
 
 
 @dataclass
@@ -40,8 +45,8 @@ class FrameResult:
     colours: list[np.ndarray]  # each person's clothes colour (pose.tracking.trunk_colour)
 
 
-def _helper(conn, clip: str, model: str, max_side: int, outlines: bool) -> None:
-    """The helper process: load, say so, wait for the first frame to read, read to the end."""
+def _helper(conn, clip: str, start: int, model: str, max_side: int, outlines: bool) -> None:
+    """The helper process: load the model, read from frame ``start`` to the end."""
     # Ctrl-C reaches the whole process group; the analysing process decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -52,10 +57,6 @@ def _helper(conn, clip: str, model: str, max_side: int, outlines: bool) -> None:
 
         finder = PeopleFinder.create(model, segmentation=outlines)
         reader = VideoReader(clip, max_side=max_side)
-        conn.send(("ready", None))
-        start = conn.recv()
-        if start is None:
-            return
         cuts = ShotCutDetector()
         batch: list[FrameResult] = []
         shot_start = start  # the first frame of the shot being read, as far as this half goes
@@ -101,18 +102,20 @@ def _helper(conn, clip: str, model: str, max_side: int, outlines: bool) -> None:
 class SecondHalf:
     """The helper process, seen from the analysing one."""
 
-    def __init__(self, clip: Path, model: str, *, max_side: int, outlines: bool) -> None:
+    def __init__(
+        self, clip: Path, start: int, model: str, *, max_side: int, outlines: bool
+    ) -> None:
         # spawn, not fork: this process may already hold MediaPipe's threads.
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._process = context.Process(
             target=_helper,
-            args=(child, str(clip), model, max_side, outlines),
+            args=(child, str(clip), start, model, max_side, outlines),
             daemon=True,
             name="formcheck-second-half",
         )
         self._child = child
-        self._ready = False
+        self.start_frame = start
         self.failed: str | None = None
         self.frames: list[FrameResult] = []
         self.warnings: list[str] = []  # the helper's decoding problems (a truncated end)
@@ -120,25 +123,9 @@ class SecondHalf:
         self._reader: threading.Thread | None = None
 
     def start(self) -> None:
-        """Start the helper process (it loads the model, then waits for :meth:`begin`)."""
+        """Start the helper process; its frames arrive in :attr:`frames` as it reads them."""
         self._process.start()
         self._child.close()  # the helper's end of the pipe now lives in the helper
-
-    def ready(self) -> bool:
-        """True once the helper has loaded the model (never blocks)."""
-        if not self._ready and self.failed is None:
-            try:
-                if self._conn.poll():
-                    kind, detail = self._conn.recv()
-                    self._ready = kind == "ready"
-                    self.failed = detail if kind == "failed" else None
-            except (EOFError, OSError) as error:
-                self.failed = f"the helper process ended ({error or 'no reason given'})"
-        return self._ready
-
-    def begin(self, start: int) -> None:
-        """Read from frame ``start`` to the end; the frames arrive in :attr:`frames`."""
-        self._conn.send(start)
         self._reader = threading.Thread(target=self._receive, daemon=True)
         self._reader.start()
 
@@ -174,9 +161,6 @@ class SecondHalf:
             self._conn.close()
             self._child.close()
             return
-        with contextlib.suppress(OSError, ValueError, BrokenPipeError):
-            if not self._ready and self.failed is None and self._process.is_alive():
-                self._conn.send(None)
         if self._process.is_alive():
             self._process.terminate()
             self._process.join(timeout=2)
@@ -189,18 +173,18 @@ class SecondHalf:
         self._conn.close()
 
 
-def split_point(at: int, frame_count: int | None, fps: float) -> int | None:
-    """Where the analysing process, at frame ``at`` when the helper is ready, stops and the
-    helper's frames take over (the helper starts ``overlap_frames(fps)`` earlier); None when
-    the rest of the clip is too short to be worth sharing."""
+def split_point(frame_count: int | None, fps: float) -> int | None:
+    """Where the analysing process stops and the helper's frames take over (the helper
+    starts ``overlap_frames(fps)`` earlier); None when the clip is too short to share."""
     if not frame_count or fps <= 0:
         return None
-    rest = frame_count - at
     overlap = overlap_frames(fps)
-    if rest < split_min_frames(fps):
+    # Both read the same number of frames once the helper is ready (the analysing process
+    # has read HEAD_START_FRAMES by then): split - HEAD_START = frame_count - (split - overlap).
+    split = (frame_count + overlap + HEAD_START_FRAMES) // 2
+    if frame_count - (split - overlap) < split_min_frames(fps):
         return None
-    # Both then read (rest + overlap) / 2 frames from here.
-    return at + (rest + overlap) // 2
+    return split
 
 
 def split_min_frames(fps: float) -> int:
