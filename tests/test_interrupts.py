@@ -449,6 +449,32 @@ def test_a_stop_inside_mediapipes_image_waits_for_the_frame(monkeypatch, where):
     assert done == ["made", "freed"]
 
 
+def test_a_stop_while_the_model_loads_waits_for_it_and_closes_it(monkeypatch):
+    """CI saw `analyze` print its "interrupted" line after a SIGTERM while loading the model,
+    then never exit: the signal had landed as MediaPipe started the thread it calls its
+    library from, and the interpreter waited for that unregistered thread at exit. The stop
+    now comes once the landmarker is made, and the landmarker (and its thread) is closed."""
+    from formcheck.interrupts import stop_on_signals
+    from formcheck.pose import estimator
+
+    events = []
+
+    class Landmarker:
+        @classmethod
+        def create_from_options(cls, options):
+            signal.raise_signal(signal.SIGTERM)  # half-way through loading
+            events.append("made")
+            return cls()
+
+        def close(self):
+            events.append("closed")
+
+    monkeypatch.setattr(estimator, "PoseLandmarker", Landmarker)
+    with stop_on_signals(), pytest.raises(KeyboardInterrupt):
+        estimator.PoseEstimator("lite")
+    assert events == ["made", "closed"]
+
+
 def test_a_section_deferred_in_another_thread_does_not_hold_the_main_threads_stop():
     """`formcheck serve` analyses in a thread: a frame deferring the stop there held the
     main thread's Ctrl-C until the analysis thread raised it instead (the server ran on)."""

@@ -127,8 +127,20 @@ class PoseEstimator:
 
 
 def _create_landmarker(options: PoseLandmarkerOptions, path: Path) -> PoseLandmarker:
+    # MediaPipe calls its library from a thread pool's one worker, started by the first call
+    # (creating the landmarker). A stop signal landing between that thread's start and the
+    # pool's note of it leaves a thread nobody tells to end, and the interpreter waited for
+    # it at exit for ever (once in about 20 stops while loading). So the stop waits for the
+    # landmarker (under a second), which is then closed: its thread ends with it.
+    landmarker = None
     try:
-        return PoseLandmarker.create_from_options(options)
+        with deferred():
+            landmarker = PoseLandmarker.create_from_options(options)
+        return landmarker
+    except KeyboardInterrupt:
+        if landmarker is not None:
+            landmarker.close()
+        raise
     except (RuntimeError, ValueError, OSError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         reason = reason.rstrip(".")  # the sentence ends here, once
