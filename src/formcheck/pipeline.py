@@ -34,7 +34,7 @@ from formcheck.io.atomic import commit_temp, discard_temp, temp_name
 from formcheck.io.output_folder import other_clip_in, prepare_folder, remove_if_empty
 from formcheck.io.shot_cuts import ShotCutDetector
 from formcheck.io.video_reader import VideoReader
-from formcheck.pose.finder import PeopleFinder
+from formcheck.pose.finder import PeopleFinder, read_shot_again
 from formcheck.pose.models import DEFAULT_MODEL
 from formcheck.pose.second_half import (
     FrameResult,
@@ -237,18 +237,16 @@ def _read_shot_again(
     rewrite the lifter's landmarks so far (one frame at a time: the shot may be long).
     Returns everyone in ``frame``."""
     first, row, checkpoint = shot
-    finder.start_again()
     tracker.restore(checkpoint)
     with contextlib.closing(rewind(first)) as frames:
-        for k, earlier in enumerate(frames):
-            found = finder.detect_again(earlier.image, int(round(earlier.t * 1000)))
+        for k, (earlier, found) in enumerate(read_shot_again(finder, frames, frame.index)):
             if earlier.index >= frame.index:
-                return found
+                break
             lifter = tracker.update(found, new_shot=k == 0 and first > 0, image=earlier.image)
             into.set(row + k, lifter)
             if reread is not None:
                 reread.add(row + k)
-    raise RuntimeError(f"frame {frame.index} could not be read again")  # the clip changed
+    return found
 
 
 def _capacity(info: VideoInfo) -> int:

@@ -11,17 +11,17 @@ landmarker reads every frame for the rest of the shot, as it always did, so that
 :class:`~formcheck.pose.tracking.LifterTracker` sees everyone and keeps the lifter apart.
 
 A shot that a look finds crowded part-way through is read again from its start by a fresh
-many-person landmarker (:meth:`PeopleFinder.start_again`, driven by the caller, which holds
-the video): until that look, the lifter tracker had seen only the follower's person, who may be
-the other one, and the other person's track would begin only at the look. So a crowded shot
-is read exactly as before one-person following. A shot never found crowded is read by the
-follower alone, whose landmarks differ from a fresh detection's by the model's own jitter
-and smoothing (docs/performance.md measures what that changes).
+many-person landmarker (:func:`read_shot_again`, given the shot's frames by the caller, which
+holds the video): until that look, the lifter tracker had seen only the follower's person, who
+may be the other one, and the other person's track would begin only at the look. So a crowded
+shot is read exactly as before one-person following. A shot never found crowded is read by the
+follower alone, whose landmarks differ from a fresh detection's by the model's own jitter and
+smoothing (docs/performance.md measures what that changes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
@@ -30,6 +30,7 @@ import numpy as np
 
 from formcheck.pose.person import PersonLandmarks
 from formcheck.pose.tracking import Box, body_box
+from formcheck.types import Frame
 
 LOOK_EVERY_S = 0.5  # how long a newcomer may go unseen in a lone stretch
 MANY = 2  # people the look asks for: enough to know the lifter is not alone
@@ -188,3 +189,19 @@ class PeopleFinder:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def read_shot_again(
+    finder: PeopleFinder, frames: Iterable[Frame], upto: int
+) -> Iterator[tuple[Frame, list[PersonLandmarks]]]:
+    """After a look found someone else at frame ``upto``, part-way through a shot read as a
+    lone one (``finder.became_crowded``): everyone in each of the shot's ``frames`` (from its
+    first) read again by a fresh many-person landmarker, up to and including frame ``upto``.
+    The finder then reads on as if the shot had been crowded from its start. The analysing
+    process and the ``--jobs 2`` helper (pose.second_half) both read a shot again this way."""
+    finder.start_again()
+    for frame in frames:
+        yield frame, finder.detect_again(frame.image, int(round(frame.t * 1000)))
+        if frame.index >= upto:
+            return
+    raise RuntimeError(f"frame {upto} could not be read again")  # the clip changed meanwhile

@@ -52,7 +52,7 @@ def _helper(conn, clip: str, start: int, model: str, max_side: int, outlines: bo
     try:
         from formcheck.io.shot_cuts import ShotCutDetector
         from formcheck.io.video_reader import VideoReader
-        from formcheck.pose.finder import PeopleFinder
+        from formcheck.pose.finder import PeopleFinder, read_shot_again
         from formcheck.pose.tracking import trunk_colour
 
         finder = PeopleFinder.create(model, segmentation=outlines)
@@ -76,11 +76,8 @@ def _helper(conn, clip: str, start: int, model: str, max_side: int, outlines: bo
                     # is read again with everyone in view, and the frames sent are replaced.
                     conn.send(("frames", batch))
                     batch = []
-                    finder.start_again()
                     with contextlib.closing(reader.frames(shot_start)) as frames:
-                        for earlier in frames:
-                            t_ms = int(round(earlier.t * 1000))
-                            found = finder.detect_again(earlier.image, t_ms)
+                        for earlier, found in read_shot_again(finder, frames, frame.index):
                             if earlier.index >= frame.index:
                                 people = found
                                 break
