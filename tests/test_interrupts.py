@@ -475,6 +475,26 @@ def test_a_stop_while_the_model_loads_waits_for_it_and_closes_it(monkeypatch):
     assert events == ["made", "closed"]
 
 
+def test_a_stop_while_a_library_is_imported_waits_for_the_whole_import(tmp_path, monkeypatch):
+    """scipy is imported where it is first used (formcheck.preload). A SIGTERM landing inside
+    that import, in `formcheck eval`, left the process to end killed by SIGINT (status -2)
+    instead of 130. The stop now comes once the module is whole."""
+    from formcheck.interrupts import stop_on_signals
+    from formcheck.preload import library
+
+    (tmp_path / "slow_library.py").write_text(
+        "import signal\n"
+        "signal.raise_signal(signal.SIGTERM)  # half-way through the import\n"
+        "WHOLE = True\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "slow_library", raising=False)
+    with stop_on_signals(), pytest.raises(KeyboardInterrupt):
+        library("slow_library")
+    assert sys.modules["slow_library"].WHOLE
+    assert library("slow_library") is sys.modules["slow_library"]  # imported once
+
+
 def test_a_section_deferred_in_another_thread_does_not_hold_the_main_threads_stop():
     """`formcheck serve` analyses in a thread: a frame deferring the stop there held the
     main thread's Ctrl-C until the analysis thread raised it instead (the server ran on)."""

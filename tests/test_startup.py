@@ -94,3 +94,26 @@ def test_a_missing_clip_is_named_before_an_unknown_exercise(tmp_path):
     """The order the analysis itself checks in: the clip, then the exercise."""
     code, _, err, _ = run(tmp_path, "analyze", "missing.mp4", "--exercise", "nosuch")
     assert code == 2 and "missing.mp4 does not exist" in err
+
+
+def test_the_analysis_libraries_are_imported_beside_the_pose_model_not_before_it():
+    """scipy takes a second or more to import and only the analysis after the pose pass needs
+    it: importing the pipeline leaves it out, and `analyze` imports it in the background."""
+    probe = (
+        "import sys\n"
+        "import formcheck.pipeline\n"
+        "before = sorted(m for m in ('scipy.signal', 'scipy.ndimage', 'scipy.stats') "
+        "if m in sys.modules)\n"
+        "from formcheck.preload import preload\n"
+        "preload().join()\n"
+        "print(before, 'scipy.signal' in sys.modules, 'scipy.ndimage' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "True", "True"], done.stdout

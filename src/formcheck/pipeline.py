@@ -45,6 +45,7 @@ from formcheck.pose.second_half import (
 )
 from formcheck.pose.sequence_builder import SequenceBuilder
 from formcheck.pose.tracking import Checkpoint, LifterTracker, trunk_colour
+from formcheck.preload import preload
 from formcheck.recognize import Recognition, describe, recognize
 from formcheck.render.back_line import back_line
 from formcheck.render.lagged import LaggedAnnotator, OverlaySnapshot
@@ -431,6 +432,9 @@ def analyze(
             next_look = int(LOOK_EVERY_S * info.fps)
             done = 0
             reread: set[int] = set()  # frames read again once their shot showed two people
+            # The analysis's libraries are imported beside the pose model, now in native code
+            # (importing them beside MediaPipe's own import would only take turns with it).
+            preload()
             with maybe_stage(clock, "pose"):
                 for n in track_poses(reader, estimator, tracker, builder, helper, reread):
                     tick(n - done)

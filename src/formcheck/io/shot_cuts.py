@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from scipy.stats import spearmanr
+
+from formcheck.preload import library
 
 THUMB_SIZE = (64, 36)  # (width, height): coarse enough to ignore noise, fine for layout
 BLACK_VALUE = 20  # HSV value at or below which a cell is bar, not picture
@@ -76,7 +77,9 @@ def layout_correlation(before: np.ndarray, after: np.ndarray) -> float:
     a, b = before[..., 2][picture], after[..., 2][picture]
     if a.size < MIN_PICTURE_CELLS or np.ptp(a) == 0 or np.ptp(b) == 0:
         return 0.0
-    return float(spearmanr(a, b).statistic)
+    # Imported here: only a frame that changed a lot gets this far, and scipy.stats takes
+    # a second to import (formcheck.preload).
+    return float(library("scipy.stats").spearmanr(a, b).statistic)
 
 
 def is_cut_between(before: np.ndarray, after: np.ndarray) -> bool:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.signal import find_peaks
 
+from formcheck.preload import library
 from formcheck.reps.settings import RepSettings
 from formcheck.signals.filters import fill_short_gaps
 
@@ -110,7 +110,7 @@ def segment_reps(t: np.ndarray, signal: np.ndarray, settings: RepSettings) -> li
         return []
     filled = np.where(valid, x, -np.inf)  # a gap cannot be a peak or a top
     dt = float(np.median(np.diff(t)))
-    peaks, props = find_peaks(
+    peaks, props = library("scipy.signal").find_peaks(
         np.where(valid, x, np.nanmin(x)),
         height=settings.min_depth,
         prominence=settings.min_amplitude,

@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.ndimage import median_filter
-from scipy.signal import butter, sosfiltfilt
 
+from formcheck.preload import library
 from formcheck.types import PoseSequence
 
 
@@ -103,7 +102,8 @@ def zero_phase_lowpass(
     fs = 1.0 / step
     if not np.isfinite(fs) or cutoff_hz >= 0.5 * fs:
         return x.copy()
-    sos = butter(order, cutoff_hz, btype="low", fs=fs, output="sos")
+    scipy_signal = library("scipy.signal")  # where used: see formcheck.preload
+    sos = scipy_signal.butter(order, cutoff_hz, btype="low", fs=fs, output="sos")
     pad = 3 * (2 * len(sos) + 1)  # sosfiltfilt's default padlen
     out = x.copy()
     flat_in = x.reshape(len(x), -1)
@@ -113,7 +113,7 @@ def zero_phase_lowpass(
     def lowpass(values: np.ndarray) -> np.ndarray:
         if len(values) <= pad:  # too short for the filter's padding: left as it is
             return values
-        return sosfiltfilt(sos, values, axis=0)
+        return scipy_signal.sosfiltfilt(sos, values, axis=0)
 
     for start, stop in _runs(valid):
         if stop - start > pad:
@@ -131,6 +131,8 @@ def running_median(t: np.ndarray, x: np.ndarray, window_s: float) -> np.ndarray:
     out = x.copy()
     flat_in, flat_out = x.reshape(len(x), -1), out.reshape(len(x), -1)
     valid = ~np.isnan(flat_in).any(axis=1)
+
+    median_filter = library("scipy.ndimage").median_filter  # see formcheck.preload
 
     def median(values: np.ndarray) -> np.ndarray:
         return median_filter(values, size=(size, 1), mode="nearest")
