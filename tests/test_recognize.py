@@ -15,6 +15,7 @@ from formcheck.recognize import (
     MIN_CONFIDENCE,
     OFF_SIDE_KNEE_WIDTH,
     _soft,
+    describe,
     recognize,
 )
 
@@ -60,6 +61,11 @@ def test_an_edited_film_is_not_recognised_for_sure():
     rec = recognize(film)
     assert rec.exercise is not None and rec.confidence < MIN_CONFIDENCE, rec
     assert "edited film of 4 shots" in rec.reason
+    # What the user reads: the movement's own scores, then why that is not enough; never a
+    # capped "sure" beside an uncapped score.
+    said = describe(rec)
+    assert said.startswith("best guess kb_deadlift (the movement alone says kb_deadlift"), said
+    assert "; but an edited film of 4 shots" in said and "sure" not in said, said
 
 
 def test_the_knee_bend_is_sure_from_the_side_only_well_past_its_boundary():

@@ -267,6 +267,10 @@ def describe(rec: Recognition) -> str:
     if rec.exercise is None:
         return rec.reason
     top = ", ".join(f"{name} {p:.0%}" for name, p in rec.ranked()[:3])
+    if rec.reason and rec.confidence < rec.scores.get(rec.exercise, 0.0):
+        # Capped by a doubt about the clip itself: the movement's own scores stand beside it,
+        # and "38% sure" next to "kb_deadlift 99%" would read as a contradiction.
+        return f"best guess {rec.exercise} (the movement alone says {top}; but {rec.reason})"
     why = f"; {rec.reason}" if rec.reason else ""
     verb = "recognised" if rec.sure else "best guess"
     return f"{verb} {rec.exercise} ({rec.confidence:.0%} sure; {top}{why})"
