@@ -4,8 +4,10 @@ scipy (signal, ndimage, stats) takes about a second to import, more on a busy ma
 nothing before the analysis needs it, while the pose model leaves the interpreter free most of
 the time (MediaPipe's work is native and runs without the GIL). So the modules that use scipy
 get it from :func:`library` where they use it, and `formcheck analyze` starts importing it in
-a thread as it begins (:func:`preload`): the second is spent while the model loads and reads
-frames (docs/performance.md, "Start-up").
+a thread once the pose pass begins (:func:`preload`). The import needs the interpreter lock
+as the pose pass's tracking does, so it mostly moves from start-up into the pose stage rather
+than vanishing (measured in docs/performance.md, "Ratio to the limit"); what it surely spares
+is the `--jobs 2` helper and every command that never analyses.
 """
 
 from __future__ import annotations

@@ -130,7 +130,7 @@ def _create_landmarker(options: PoseLandmarkerOptions, path: Path) -> PoseLandma
     # MediaPipe calls its library from a thread pool's one worker, started by the first call
     # (creating the landmarker). A stop signal landing between that thread's start and the
     # pool's note of it leaves a thread nobody tells to end, and the interpreter waited for
-    # it at exit for ever (once in about 20 stops while loading). So the stop waits for the
+    # it at exit for ever (2 hangs in 58 stops while loading). So the stop waits for the
     # landmarker (under a second), which is then closed: its thread ends with it.
     landmarker = None
     try:
