@@ -307,7 +307,7 @@ def extract_poses(
         for _ in track_poses(frames, finder, tracker, builder, rewind=rewind):
             pass
         revise_lifter(tracker, builder)
-        return builder.sequence(), reader.info, tracker.describe()
+        return builder.finish(), reader.info, tracker.describe()
 
 
 def crop_box(reader: VideoReader, crop: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
@@ -446,11 +446,13 @@ def analyze(
                         step = max(int(LOOK_EVERY_S * info.fps), builder.n // 10)
                         next_look = builder.n + step
                 moved_skeleton = revise_lifter(tracker, builder) | reread
-            seq = builder.sequence()
             person, crowding = tracker.describe(), tracker.crowding_warning()
-            # Both hold every frame's landmarks again (the tracker everyone's): a long clip's
-            # analysis must not carry them (docs/performance.md, memory).
-            del builder, tracker
+            # The tracker holds everyone's landmarks in every frame, and a copy of the
+            # builder's would hold the lifter's twice: let go of the one, take over the
+            # other, before a long clip's analysis (docs/performance.md, memory).
+            del tracker
+            seq = builder.finish()
+            del builder
             decode_warnings = list(reader.warnings)
             if helper is not None:  # done with (or, for a short clip, never needed)
                 decode_warnings += helper.warnings
@@ -523,7 +525,7 @@ def _share_pose_pass(jobs: int | None) -> bool:
 
 def _early_exercise(builder: SequenceBuilder, config: Path | None) -> Exercise | None:
     """The exercise, once the clip so far shows it surely (None until then)."""
-    prefix = builder.sequence()
+    prefix = builder.so_far()
     if prefix.has_pose.sum() < 3:
         return None
     rec = recognize(prefix)
@@ -536,8 +538,10 @@ def _early_exercise(builder: SequenceBuilder, config: Path | None) -> Exercise |
 def _advance(
     annotator: LaggedAnnotator, ex: Exercise, builder: SequenceBuilder, info: VideoInfo, model: str
 ) -> None:
-    """Analyse the clip so far and let the drawing thread draw what has settled."""
-    prefix = builder.sequence()
+    """Analyse the clip so far and let the drawing thread draw what has settled. The
+    snapshot keeps none of the builder's landmarks (the smoothing makes its own arrays), only
+    its frame times, which later frames never change."""
+    prefix = builder.so_far()
     if prefix.has_pose.sum() < 3:
         return
     analysis = analyze_sequence(prefix, ex)

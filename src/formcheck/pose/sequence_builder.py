@@ -32,6 +32,8 @@ class SequenceBuilder:
         self._shot_starts: list[int] = []
 
     def append(self, t: float, person) -> None:
+        if self._t is None:
+            raise RuntimeError("this builder's sequence was finished: it takes no more frames")
         if self.n == len(self._t):
             grow = len(self._t)
             self._t = np.concatenate([self._t, np.zeros(grow)])
@@ -75,6 +77,30 @@ class SequenceBuilder:
 
     def sequence(self) -> PoseSequence:
         return self.tail(0)
+
+    def so_far(self) -> PoseSequence:
+        """The frames so far as views of the builder's arrays, not a copy: for a look that
+        is done before the next frame is appended or set (the pipeline's analysis of the
+        clip so far, which would otherwise copy a long clip's landmarks every few seconds)."""
+        n = self.n
+        return PoseSequence(
+            t=self._t[:n],
+            image_xy=self._xy[:n],
+            world_xyz=self._xyz[:n],
+            visibility=self._vis[:n],
+            frame_size=self.frame_size,
+            shot_starts=tuple(i for i in self._shot_starts if i < n),
+            outline=None if self._outline is None else self._outline[:n],
+            outline_sharpness=None if self._sharp is None else self._sharp[:n],
+        )
+
+    def finish(self) -> PoseSequence:
+        """The whole sequence, handed over without a copy: the builder is done (a long
+        clip's landmarks would otherwise be held twice; docs/performance.md, memory)."""
+        seq = self.so_far()
+        self.n = 0
+        self._t = self._xy = self._xyz = self._vis = self._outline = self._sharp = None
+        return seq
 
     def tail(self, start: int) -> PoseSequence:
         """Frames ``start`` to the newest, as a sequence (a copy)."""
