@@ -91,3 +91,52 @@ def test_without_the_frames_the_boxes_alone_follow_the_swap():
     final = final_choice(tracker, play(tracker, with_frames=False))
     assert final[:40] == [0.65] * 40  # the coach
     assert "largest in frame when first seen (at x≈0.65" in tracker.describe()
+
+
+def test_the_pipeline_keeps_the_lifter_once_and_chooses_the_same():
+    """The pose pass writes the lifter into its sequence builder and the tracker keeps the
+    builder's row instead of a second copy: the choice on the whole clip, the landmarks
+    written and the report's words are those of a tracker that kept everyone's copies."""
+    from formcheck.pipeline import _feed, revise_lifter
+    from formcheck.pose.sequence_builder import SequenceBuilder
+
+    plain = LifterTracker()
+    expected = final_choice(plain, play(plain, with_frames=True))
+
+    tracker, builder = LifterTracker(), SequenceBuilder((SIZE, SIZE))
+    for k in range(90):
+        swing = 45 + 40 * np.sin(2 * np.pi * k / 30)
+        student, coach = figure(student_x(k), 0.6, swing), figure(0.65, 0.75, 4.0)
+        people = [(student, STUDENT)] if 40 <= k < 60 else [(coach, COACH), (student, STUDENT)]
+        image = frame_of(*people)
+        _feed(builder, tracker, k / 30, [p for p, _ in people], False, image=image)
+    moved = revise_lifter(tracker, builder)
+    assert tracker.describe() == plain.describe()
+    seq = builder.finish()
+    found = [
+        round(float(body_box(PersonLandmarks(xy, xyz, vis)).center[0]), 2)
+        for xy, xyz, vis in zip(seq.image_xy, seq.world_xyz, seq.visibility)
+    ]
+    assert found == expected == [round(student_x(k), 2) for k in range(90)]
+    assert moved  # the coach's frames at the start were rewritten with the student
+
+
+def test_a_lone_lifters_landmarks_are_not_kept_twice():
+    import gc
+    import weakref
+
+    from formcheck.pipeline import _feed, revise_lifter
+    from formcheck.pose.sequence_builder import SequenceBuilder
+
+    tracker, builder = LifterTracker(), SequenceBuilder((SIZE, SIZE))
+    alive = []
+    for k in range(30):
+        person = figure(0.4, 0.6, 45 + 40 * np.sin(2 * np.pi * k / 30))
+        alive.append(weakref.ref(person))
+        _feed(builder, tracker, k / 30, [person], False)
+        del person
+    gc.collect()
+    assert not any(ref() is not None for ref in alive)  # only the builder holds them
+    assert revise_lifter(tracker, builder) == set()
+    assert tracker.describe().startswith("the only person in frame")
+    assert np.isfinite(builder.finish().image_xy).all()

@@ -245,6 +245,8 @@ def _read_shot_again(
                 break
             lifter = tracker.update(found, new_shot=k == 0 and first > 0, image=earlier.image)
             into.set(row + k, lifter)
+            if lifter is not None:
+                tracker.kept_elsewhere(lifter, into.row(row + k))
             if reread is not None:
                 reread.add(row + k)
     return found
@@ -268,7 +270,10 @@ def _feed(
 ) -> None:
     if new_shot:
         into.start_shot()
-    into.append(t, tracker.update(people, new_shot=new_shot, image=image, colours=colours))
+    lifter = tracker.update(people, new_shot=new_shot, image=image, colours=colours)
+    into.append(t, lifter)
+    if lifter is not None:
+        tracker.kept_elsewhere(lifter, into.row(into.n - 1))
 
 
 def revise_lifter(tracker: LifterTracker, into: SequenceBuilder) -> set[int]:
@@ -307,7 +312,8 @@ def extract_poses(
         for _ in track_poses(frames, finder, tracker, builder, rewind=rewind):
             pass
         revise_lifter(tracker, builder)
-        return builder.finish(), reader.info, tracker.describe()
+        person = tracker.describe()  # before the builder's rows, which it may read, go
+        return builder.finish(), reader.info, person
 
 
 def crop_box(reader: VideoReader, crop: tuple[int, int, int, int]) -> tuple[int, int, int, int]:

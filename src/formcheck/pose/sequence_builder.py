@@ -9,8 +9,41 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.pose.landmarks import NUM_LANDMARKS
-from formcheck.pose.outline import OUTLINE_K
+from formcheck.pose.outline import OUTLINE_K, Outline
 from formcheck.types import PoseSequence
+
+
+class Row:
+    """One frame's landmarks as a builder holds them, read from its arrays when asked (the
+    attributes of a :class:`~formcheck.pose.person.PersonLandmarks`). The lifter tracker
+    keeps every frame's people for its choice on the whole clip; for the lifter, whom the
+    builder holds already, it keeps this instead of a second copy (docs/performance.md,
+    memory). Valid while the builder's row is not set to someone else, and until
+    :meth:`SequenceBuilder.finish`."""
+
+    __slots__ = ("_builder", "_index")
+
+    def __init__(self, builder: SequenceBuilder, index: int) -> None:
+        self._builder, self._index = builder, index
+
+    @property
+    def image_xy(self) -> np.ndarray:
+        return self._builder._xy[self._index]
+
+    @property
+    def world_xyz(self) -> np.ndarray:
+        return self._builder._xyz[self._index]
+
+    @property
+    def visibility(self) -> np.ndarray:
+        return self._builder._vis[self._index]
+
+    @property
+    def outline(self) -> Outline | None:
+        b = self._builder
+        return (
+            None if b._outline is None else Outline(b._outline[self._index], b._sharp[self._index])
+        )
 
 
 class SequenceBuilder:
@@ -59,6 +92,12 @@ class SequenceBuilder:
             outline = None if person is None else person.outline
             self._outline[index] = np.nan if outline is None else outline.depth
             self._sharp[index] = np.nan if outline is None else outline.sharpness
+
+    def row(self, index: int) -> Row:
+        """Frame ``index``'s landmarks, read from the builder when asked (see :class:`Row`)."""
+        if not 0 <= index < self.n:
+            raise IndexError(f"frame {index} is not in the {self.n} frames so far")
+        return Row(self, index)
 
     def start_shot(self) -> None:
         """The next frame appended begins a new shot (the clip was cut there)."""

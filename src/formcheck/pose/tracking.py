@@ -375,6 +375,14 @@ class LifterTracker:
                 return people[index]
         return None
 
+    def kept_elsewhere(self, lifter: PersonLandmarks, stored) -> None:
+        """``stored`` holds the same landmarks as ``lifter``, which :meth:`update` has just
+        returned (the pipeline's sequence builder row it was written to): keep that instead,
+        so that a long clip's lifter is not held twice."""
+        seen = self._people.get(self._lifter_id) if self._lifter_id is not None else None
+        if seen is not None and seen.poses and seen.poses[-1] is lifter:
+            seen.poses[-1] = stored
+
     def checkpoint(self) -> Checkpoint:
         """Take before feeding a shot's first frame; :meth:`restore` then forgets that shot,
         so that it can be fed again (read again with everyone in view, pose.finder)."""
