@@ -34,6 +34,7 @@ from formcheck.io.atomic import commit_temp, discard_temp, temp_name
 from formcheck.io.output_folder import other_clip_in, prepare_folder, remove_if_empty
 from formcheck.io.shot_cuts import ShotCutDetector
 from formcheck.io.video_reader import VideoReader
+from formcheck.native_memory import give_back_freed_memory
 from formcheck.pose.finder import PeopleFinder, read_shot_again
 from formcheck.pose.models import DEFAULT_MODEL
 from formcheck.pose.second_half import (
@@ -453,7 +454,7 @@ def analyze(
                         next_look = builder.n + step
                 moved_skeleton = revise_lifter(tracker, builder) | reread
             person, crowding = tracker.describe(), tracker.crowding_warning()
-            # The tracker holds everyone's landmarks in every frame, and a copy of the
+            # The tracker holds everyone else's landmarks in every frame, and a copy of the
             # builder's would hold the lifter's twice: let go of the one, take over the
             # other, before a long clip's analysis (docs/performance.md, memory).
             del tracker
@@ -466,6 +467,7 @@ def analyze(
                 helper = None
             model_name = estimator.model_name
             clip_info = reader.source_info  # the clip's own size, not the analysis size
+        give_back_freed_memory()  # the pose model's, before the analysis comes on top
 
         too_short = too_short_message(clip, seq)
         if too_short:
@@ -553,6 +555,8 @@ def _advance(
     analysis = analyze_sequence(prefix, ex)
     report = build_report(ex, info, model, "", prefix, analysis)
     annotator.update(snapshot(ex, analysis, report, settled_frontier(ex, analysis, info.fps)))
+    del analysis, report, prefix
+    give_back_freed_memory()  # this look's arrays, before the pose pass grows past them
 
 
 def build_report(
