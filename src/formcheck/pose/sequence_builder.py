@@ -121,17 +121,7 @@ class SequenceBuilder:
         """The frames so far as views of the builder's arrays, not a copy: for a look that
         is done before the next frame is appended or set (the pipeline's analysis of the
         clip so far, which would otherwise copy a long clip's landmarks every few seconds)."""
-        n = self.n
-        return PoseSequence(
-            t=self._t[:n],
-            image_xy=self._xy[:n],
-            world_xyz=self._xyz[:n],
-            visibility=self._vis[:n],
-            frame_size=self.frame_size,
-            shot_starts=tuple(i for i in self._shot_starts if i < n),
-            outline=None if self._outline is None else self._outline[:n],
-            outline_sharpness=None if self._sharp is None else self._sharp[:n],
-        )
+        return self._frames_from(0, copy=False)
 
     def finish(self) -> PoseSequence:
         """The whole sequence, handed over without a copy: the builder is done (a long
@@ -143,14 +133,21 @@ class SequenceBuilder:
 
     def tail(self, start: int) -> PoseSequence:
         """Frames ``start`` to the newest, as a sequence (a copy)."""
-        start = max(0, min(start, self.n))
+        return self._frames_from(start, copy=True)
+
+    def _frames_from(self, start: int, *, copy: bool) -> PoseSequence:
+        start, n = max(0, min(start, self.n)), self.n
+
+        def take(a: np.ndarray) -> np.ndarray:
+            return a[start:n].copy() if copy else a[start:n]
+
         return PoseSequence(
-            t=self._t[start : self.n].copy(),
-            image_xy=self._xy[start : self.n].copy(),
-            world_xyz=self._xyz[start : self.n].copy(),
-            visibility=self._vis[start : self.n].copy(),
+            t=take(self._t),
+            image_xy=take(self._xy),
+            world_xyz=take(self._xyz),
+            visibility=take(self._vis),
             frame_size=self.frame_size,
-            shot_starts=tuple(i - start for i in self._shot_starts if start < i < self.n),
-            outline=None if self._outline is None else self._outline[start : self.n].copy(),
-            outline_sharpness=None if self._sharp is None else self._sharp[start : self.n].copy(),
+            shot_starts=tuple(i - start for i in self._shot_starts if start < i < n),
+            outline=None if self._outline is None else take(self._outline),
+            outline_sharpness=None if self._sharp is None else take(self._sharp),
         )
